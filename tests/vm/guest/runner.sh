@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest test runner (busybox sh), started by /init with stdout on ttyS1.
+#
+# Runs every executable listed in /tests/run.list (one path per line, relative
+# to /tests, '#' comments and blank lines ignored), in order, from /tests, each
+# under `timeout $IOGROUP_VM_TIMEOUT` (default 120 s) with stdin /dev/null.
+# Emits one KTAP document:
+#
+#   TAP version 13
+#   1..N
+#   <guest check: vm topology>
+#   <guest check: iogroup autoload via its genl family>
+#   <guest check: modprobe iogroup>
+#     <program output, stdout and stderr, every line indented by 2 spaces>
+#   ok 4 <program>              exit 0
+#   ok 4 <program> # SKIP       exit 4
+#   not ok 4 <program> # exit=N (# TIMEOUT when killed by the timeout)
+#   ...
+#   <guest checks: dmesg clean, taint, rmmod iogroup, dmesg clean after rmmod>
+#   # iogroup-vm: done
+#
+# Programs get the environment of /run/iogroup-vm.env (IOGROUP_VM_NIC, ...).
+#
+# Mode "selfcheck" runs /usr/lib/iogroup-vm/selfcheck/run.list instead: the
+# pipeline's own test, whose results tests/vm/run.sh --selfcheck compares with
+# the expected counts.
+
+mode=${1:-check}
+TESTDIR=/tests
+[ "$mode" = selfcheck ] && TESTDIR=/usr/lib/iogroup-vm/selfcheck
+PROG_TIMEOUT=${IOGROUP_VM_TIMEOUT:-120}
+DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|KASAN|refcount_t|general protection'
+TAINT_OK=$((4096 | 8192))	# O (out-of-tree) and E (unsigned)
+
+set -a
+. /run/iogroup-vm.env
+set +a
+. /usr/lib/iogroup-vm/topology.sh
+
+progs=
+if [ -f "$TESTDIR/run.list" ]; then
+	progs=$(sed -e 's/#.*//' -e 's/^[ \t]*//' -e 's/[ \t]*$//' \
+		"$TESTDIR/run.list" | grep -v '^$')
+fi
+nprogs=$(echo "$progs" | grep -c .)
+nchecks=7
+n=0
+
+result() {	# result STATUS NAME [DIRECTIVE]: STATUS 0 ok, 4 skip, else not ok
+	n=$((n + 1))
+	case $1 in
+	0) echo "ok $n $2${3:+ # $3}" ;;
+	4) echo "ok $n $2 # SKIP${3:+ $3}" ;;
+	*) echo "not ok $n $2${3:+ # $3}" ;;
+	esac
+}
+
+indent() { sed 's/^/  /'; }
+
+dmesg_bad() {	# dmesg_bad FROM_LINE: offending lines after FROM_LINE
+	dmesg | tail -n +"$(($1 + 1))" | grep -E -B2 -A8 "$DMESG_BAD"
+}
+
+echo "TAP version 13"
+echo "1..$((nprogs + nchecks))"
+
+# -- vm topology --------------------------------------------------------------
+out=$(topology_check 2>&1); rc=$?
+[ -n "$out" ] && echo "$out"
+result $rc "vm topology"
+
+# -- autoload: resolving the genl family must load the module ----------------
+if lsmod | grep -q '^iogroup '; then
+	result 1 "iogroup autoload" "module loaded before any test"
+elif ! modinfo -F alias iogroup 2>/dev/null |
+		grep -qx 'net-pf-16-proto-16-family-iogroup'; then
+	result 4 "iogroup autoload" "module has no alias net-pf-16-proto-16-family-iogroup"
+elif ! command -v iogroup >/dev/null; then
+	result 4 "iogroup autoload" "no CLI"
+else
+	echo "# iogroup list (module not loaded)"
+	iogroup list 2>&1 | indent | sed 's/^/#/'
+	if lsmod | grep -q '^iogroup '; then
+		result 0 "iogroup autoload"
+	else
+		echo "# the module was not loaded by resolving the family"
+		result 1 "iogroup autoload"
+	fi
+fi
+
+# -- load the module for the tests --------------------------------------------
+if lsmod | grep -q '^iogroup '; then
+	result 0 "modprobe iogroup"
+else
+	out=$(modprobe iogroup 2>&1); rc=$?
+	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	result $rc "modprobe iogroup"
+fi
+
+# -- the test programs --------------------------------------------------------
+cd "$TESTDIR" || exit 1
+for p in $progs; do
+	name=$p
+	rcfile=/tmp/runner.rc
+	echo 255 >$rcfile
+	echo "# run $name"
+	case $p in /*) cmd=$p ;; *) cmd=./${p#./} ;; esac
+	{ timeout "$PROG_TIMEOUT" "$cmd" </dev/null 2>&1; echo $? >$rcfile; } |
+		indent
+	rc=$(cat $rcfile)
+	case $rc in
+	0|4) result "$rc" "$name" ;;
+	143|137|124) result "$rc" "$name" "TIMEOUT after ${PROG_TIMEOUT}s (exit=$rc)" ;;
+	*) result "$rc" "$name" "exit=$rc" ;;
+	esac
+	cd "$TESTDIR"
+done
+
+# -- final checks ---------------------------------------------------------------
+bad=$(dmesg_bad 0)
+if [ -n "$bad" ]; then
+	echo "$bad" | sed 's/^/# dmesg: /'
+	result 1 "dmesg clean after tests"
+else
+	result 0 "dmesg clean after tests"
+fi
+
+taint=$(cat /proc/sys/kernel/tainted)
+if [ $((taint & ~TAINT_OK)) -ne 0 ]; then
+	echo "# /proc/sys/kernel/tainted = $taint (allowed: O=4096 E=8192)"
+	result 1 "kernel not tainted"
+else
+	result 0 "kernel not tainted" "tainted=$taint"
+fi
+
+mark=$(dmesg | wc -l)
+if ! lsmod | grep -q '^iogroup '; then
+	echo "# iogroup was not loaded at the end of the tests: loading it again"
+	modprobe iogroup 2>&1 | sed 's/^/# /'
+fi
+out=$(rmmod iogroup 2>&1); rc=$?
+[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+result $rc "rmmod iogroup"
+
+bad=$(dmesg_bad "$mark")
+if [ -n "$bad" ]; then
+	echo "$bad" | sed 's/^/# dmesg: /'
+	result 1 "dmesg clean after rmmod"
+else
+	result 0 "dmesg clean after rmmod"
+fi
+
+echo "# iogroup-vm: done"

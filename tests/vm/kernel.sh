@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/kernel.sh [--tools] SERIES...
+#
+# Fetch a Debian kernel series (image, headers, kbuild) with apt-get download,
+# cache the .debs and extract them, outside the repository:
+#
+#   $CACHE/debs/*.deb                  downloaded packages (never re-fetched)
+#   $CACHE/k/<series>/                 dpkg-deb -x of image + headers + kbuild
+#   $CACHE/k/<series>/env              KVER= VMLINUZ= KSRC= MODDIR= (sourceable)
+#   $CACHE/ksft/kselftest_harness.h    from linux-source-6.1
+#   $CACHE/checkpatch/checkpatch.pl    from linux-source-6.1 (+ spelling.txt,
+#                                      const_structs.checkpatch)
+#
+# CACHE is ${IOGROUP_CACHE:-$HOME/.cache/iogroup}.  Once a series is
+# extracted its ABI is pinned in $CACHE/k/<series>/env: later runs neither
+# resolve nor download anything.  IOGROUP_REFRESH=1 re-resolves the ABI
+# (a new ABI is extracted next to the old one's debs).
+#
+# --tools only fetches the kselftest headers and checkpatch.
+#
+# Adding a series: give it a case in series_conf below.  A series that is not
+# in the host's apt sources gets its own sources list ($SOURCES, one-line
+# "deb ..." format); apt then runs with an isolated state under
+# $CACHE/apt/<series>/ (Dir::Etc::SourceList=...), the host's apt is untouched.
+set -euo pipefail
+
+CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
+TOOLS_SERIES=6.1	# linux-source-<this> provides kselftest and checkpatch
+
+log() { printf '[kernel] %s\n' "$*" >&2; }
+die() { printf '[kernel] error: %s\n' "$*" >&2; exit 1; }
+
+# series_conf SERIES: sets SOURCES (empty: the host's apt sources), META
+# (package whose dependency names the ABI) and FLAVOUR.
+series_conf() {
+	FLAVOUR=amd64
+	META=linux-image-amd64
+	SOURCES=
+	case $1 in
+	6.1)	;;	# bookworm (+ bookworm-security), the host's own sources
+	5.10)	SOURCES="deb $MIRROR bullseye main
+deb $MIRROR-security bullseye-security main" ;;
+	6.12)	SOURCES="deb $MIRROR bookworm-backports main" ;;
+	7.*)	SOURCES="deb $MIRROR trixie-backports main" ;;
+	*)	die "unknown kernel series '$1' (known: 6.1 5.10 6.12 7.x)" ;;
+	esac
+}
+
+# APT holds the apt options for the current series.
+apt_setup() {
+	local series=$1 dir
+	APT=(-q -o APT::Sandbox::User=root)
+	[ -n "$SOURCES" ] || return 0
+	dir=$CACHE/apt/$series
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	printf '%s\n' "$SOURCES" >"$dir/sources.list"
+	APT+=(-o Dir::Etc::SourceList="$dir/sources.list"
+	      -o Dir::Etc::SourceParts=/dev/null
+	      -o Dir::State::Lists="$dir/lists"
+	      -o Dir::Cache="$dir/cache")
+	if [ -z "$(ls "$dir/lists" 2>/dev/null | grep -v partial)" ] ||
+	   [ -n "${IOGROUP_REFRESH:-}" ]; then
+		log "apt-get update for $series (isolated sources in $dir)"
+		apt-get "${APT[@]}" update >&2
+	fi
+}
+
+# have_lists: are the host's apt lists populated (fresh containers have none)?
+host_apt_update() {
+	[ -n "$SOURCES" ] && return 0
+	if ! apt-cache show "$META" >/dev/null 2>&1; then
+		log "apt lists empty: apt-get update"
+		apt-get -q update >&2
+	fi
+}
+
+# fetch PKG...: make sure $CACHE/debs/<pkg>_*.deb exists for each PKG.
+fetch() {
+	local p missing=()
+	mkdir -p "$CACHE/debs"
+	for p in "$@"; do
+		compgen -G "$CACHE/debs/${p}_*.deb" >/dev/null || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "downloading ${missing[*]}"
+	(cd "$CACHE/debs" && apt-get "${APT[@]}" download "${missing[@]}" >&2) ||
+		die "apt-get download ${missing[*]} failed"
+}
+
+deb_of() {	# newest cached deb of a package
+	ls -v "$CACHE/debs/${1}"_*.deb | tail -n 1
+}
+
+fetch_tools() {
+	local src=linux-source-$TOOLS_SERIES stamp=$CACHE/ksft/.stamp tmp
+	[ -f "$stamp" ] && [ -f "$CACHE/checkpatch/.stamp" ] && return 0
+	series_conf "$TOOLS_SERIES"
+	apt_setup "$TOOLS_SERIES"
+	compgen -G "$CACHE/debs/${src}_*.deb" >/dev/null || host_apt_update
+	fetch "$src"
+	log "extracting kselftest and checkpatch from $(basename "$(deb_of "$src")")"
+	tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+	# Only the tarball member we need; then only 5 files out of it.
+	dpkg-deb --fsys-tarfile "$(deb_of "$src")" |
+		tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+	local d=linux-source-$TOOLS_SERIES
+	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp" \
+		"$d/tools/testing/selftests/kselftest_harness.h" \
+		"$d/tools/testing/selftests/kselftest.h" \
+		"$d/scripts/checkpatch.pl" \
+		"$d/scripts/spelling.txt" \
+		"$d/scripts/const_structs.checkpatch"
+	mkdir -p "$CACHE/ksft" "$CACHE/checkpatch"
+	cp "$tmp/$d"/tools/testing/selftests/kselftest*.h "$CACHE/ksft/"
+	cp "$tmp/$d"/scripts/{checkpatch.pl,spelling.txt,const_structs.checkpatch} \
+		"$CACHE/checkpatch/"
+	rm -rf "$tmp"
+	touch "$stamp" "$CACHE/checkpatch/.stamp"
+}
+
+fetch_series() {
+	local series=$1 dest=$CACHE/k/$1 abi kver image headers deps tmp p
+	if [ -f "$dest/env" ] && [ -z "${IOGROUP_REFRESH:-}" ]; then
+		log "$series: cached ($(. "$dest/env"; echo "$KVER"))"
+		return 0
+	fi
+	series_conf "$series"
+	apt_setup "$series"
+	host_apt_update
+	abi=$(apt-cache "${APT[@]}" depends "$META" |
+		sed -n "s/^ *Depends: linux-image-\(.*\)-$FLAVOUR\$/\1/p" | head -n 1)
+	[ -n "$abi" ] || die "cannot resolve the ABI of $series from $META"
+	kver=$abi-$FLAVOUR
+	image=linux-image-$kver-unsigned
+	headers=linux-headers-$kver
+	deps=$(apt-cache "${APT[@]}" depends "$headers" |
+		sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p')
+	log "$series: kernel $kver ($image $headers $(echo $deps))"
+	# shellcheck disable=SC2086
+	fetch "$image" "$headers" $deps
+
+	tmp=$(mktemp -d "$CACHE/k/.tmp.XXXXXX")
+	for p in "$image" "$headers" $deps; do
+		log "extracting $(basename "$(deb_of "$p")")"
+		dpkg-deb -x "$(deb_of "$p")" "$tmp"
+	done
+	# The flavour's top Makefile includes the common tree by absolute path.
+	sed -i "s|^include /usr/src/|include $dest/usr/src/|" \
+		"$tmp/usr/src/linux-headers-$kver/Makefile"
+	[ -f "$tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $image"
+	cat >"$tmp/env" <<-EOF
+	SERIES=$series
+	KVER=$kver
+	VMLINUZ=$dest/boot/vmlinuz-$kver
+	KSRC=$dest/usr/src/linux-headers-$kver
+	MODDIR=$dest/lib/modules/$kver
+	EOF
+	rm -rf "$dest"
+	mv "$tmp" "$dest"
+	log "$series: extracted to $dest"
+}
+
+main() {
+	local tools_only= s
+	[ "${1:-}" = --tools ] && { tools_only=1; shift; }
+	mkdir -p "$CACHE/k"
+	fetch_tools
+	[ -n "$tools_only" ] && return 0
+	[ $# -gt 0 ] || die "usage: $0 [--tools] SERIES..."
+	for s in "$@"; do
+		fetch_series "$s"
+	done
+}
+
+main "$@"

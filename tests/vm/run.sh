@@ -1,0 +1,308 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck] [-v]
+#
+# For each kernel series (default $KERNELS, else 6.1): fetch and extract the
+# Debian kernel (kernel.sh), build iogroup through DKMS against it (in a
+# private DKMS tree under the cache), build the CLI and the tests, pack an
+# initramfs (initramfs.sh), boot it in qemu (q35, intel-iommu, TCG) and count
+# the results the guest reports as KTAP on its second serial port.
+#
+# Ends with "N passed, N failed, N skipped"; exit status 0 only if nothing
+# failed.  Outputs: build/vm/<series>/{console.log,ktap.log,dkms.log,...}.
+#
+#   --demo       the guest runs tests/vm/demo.sh on the console instead
+#   --selfcheck  the guest runs tests/vm/selfcheck/ (the pipeline's own test)
+#                and the results are compared with selfcheck/expected
+#   -v           show the console while the VM runs
+#
+# Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
+# VM_TIMEOUT (whole VM, default 1500 s), IOGROUP_VM_TIMEOUT (per test program
+# in the guest, default 120 s), QEMU_EXTRA (more qemu arguments).
+set -euo pipefail
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$VM_DIR/../.." && pwd)
+CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
+BUILD=$REPO/build/vm
+KERNELS=${KERNELS:-6.1}
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
+MODE=check
+VERBOSE=
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) KERNELS=$2; shift ;;
+	--kernels=*) KERNELS=${1#*=} ;;
+	--demo) MODE=demo ;;
+	--selfcheck) MODE=selfcheck ;;
+	-v|--verbose) VERBOSE=1 ;;
+	-h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+export IOGROUP_CACHE=$CACHE
+mkdir -p "$BUILD" "$CACHE"
+RESULTS=$BUILD/results
+DETAILS=$BUILD/details
+rm -rf "$RESULTS" "$DETAILS"
+mkdir -p "$DETAILS"
+: >"$RESULTS"
+nhostfail=0
+T0=$(date +%s)
+
+say() { printf '\n=== %s\n' "$*"; }
+now() { date +%s; }
+
+# host_result pass|fail|skip NAME [LOGFILE]: a check made on the host.
+host_result() {
+	printf '%s\t%s\n' "$1" "$2" >>"$RESULTS"
+	if [ "$1" = fail ]; then
+		nhostfail=$((nhostfail + 1))
+		{
+			echo "$2"
+			[ -n "${3:-}" ] && [ -f "$3" ] && tail -n 80 "$3"
+		} >"$DETAILS/host-$nhostfail"
+	fi
+	printf '%-4s %s\n' "$1" "$2"
+}
+
+# -- host builds shared by all kernels ------------------------------------------
+CLI=
+TESTS_OUT=
+build_userspace() {
+	if [ -f "$REPO/cli/Makefile" ]; then
+		say "building the CLI (make -C cli)"
+		if make -C "$REPO/cli" >"$BUILD/cli.log" 2>&1; then
+			CLI=$REPO/cli/iogroup
+			host_result pass "build cli"
+		else
+			host_result fail "build cli" "$BUILD/cli.log"
+		fi
+	else
+		echo "no cli/Makefile: the image has no CLI"
+	fi
+	if [ "$MODE" = check ] && [ -f "$REPO/tests/Makefile" ]; then
+		say "building the tests (make -C tests OUT=build/vm/tests)"
+		rm -rf "$BUILD/tests"
+		if make -C "$REPO/tests" OUT="$BUILD/tests" KSFT_DIR="$CACHE/ksft" \
+				>"$BUILD/tests.log" 2>&1; then
+			TESTS_OUT=$BUILD/tests
+			[ -f "$TESTS_OUT/run.list" ] || { [ -f "$REPO/tests/run.list" ] &&
+				cp "$REPO/tests/run.list" "$TESTS_OUT/"; } || true
+			host_result pass "build tests"
+		else
+			host_result fail "build tests" "$BUILD/tests.log"
+		fi
+	fi
+}
+
+# -- DKMS build in a private tree -------------------------------------------------
+# dkms_build SERIES: sets KO.
+dkms_build() {
+	local series=$1 out=$BUILD/$1 tree=$CACHE/dkms/$1 ver src
+	ver=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$REPO/dkms.conf")
+	rm -rf "$tree"
+	mkdir -p "$tree/dkms" "$tree/src" "$tree/installed"
+	# A snapshot of exactly what dkms-install ships.
+	src=$tree/src/iogroup-$ver
+	mkdir -p "$src"
+	cp -a "$REPO/dkms.conf" "$REPO/module" "$REPO/include" "$src/"
+	find "$src/module" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name modules.order \
+		-o -name Module.symvers \) -delete
+	local dk=(--dkmstree "$tree/dkms" --sourcetree "$tree/src"
+		  --installtree "$tree/installed")
+	# sign_file: never sign (nor create MOK keys in /var/lib/dkms).
+	{
+		sign_file=/nonexistent-no-signing dkms add -m iogroup -v "$ver" "${dk[@]}" &&
+		sign_file=/nonexistent-no-signing dkms build -m iogroup -v "$ver" "${dk[@]}" \
+			-k "$KVER" --kernelsourcedir "$KSRC"
+	} >"$out/dkms.log" 2>&1 || {
+		# dkms leaves make.log in the build directory on failure.
+		cat "$tree"/dkms/iogroup/"$ver"/build/make.log >>"$out/dkms.log" 2>/dev/null
+		return 1
+	}
+	cat "$tree/dkms/iogroup/$ver/$KVER"/*/log/make.log >>"$out/dkms.log" 2>/dev/null
+	KO=$(find "$tree/dkms/iogroup/$ver/$KVER" -name 'iogroup.ko*' | head -n 1)
+	[ -n "$KO" ]
+}
+
+# -- qemu -------------------------------------------------------------------------
+boot_vm() {
+	local out=$1 append=$2 rc=0
+	local qemu=(qemu-system-x86_64
+		-machine q35 -accel tcg -cpu max -smp 2 -m 1G
+		-nographic -no-reboot -vga none -nic none -monitor none
+		-device intel-iommu,intremap=on
+		# single-device groups: an e1000e (has a driver) and an edu (none)
+		-device e1000e,bus=pcie.0,addr=02.0
+		-device edu,bus=pcie.0,addr=03.0
+		# one multi-device group: a PCIe-to-PCI bridge, an e1000 and an edu
+		-device pcie-root-port,id=rp1,bus=pcie.0,addr=04.0,chassis=1
+		-device pcie-pci-bridge,id=pbr,bus=rp1
+		-device e1000,bus=pbr,addr=01.0
+		-device edu,bus=pbr,addr=02.0
+		# a virtio device behind its own root port
+		-device pcie-root-port,id=rp2,bus=pcie.0,addr=05.0,chassis=2
+		-device virtio-rng-pci,bus=rp2
+		-serial stdio -serial "file:$out/ktap.log"
+		-kernel "$VMLINUZ" -initrd "$out/initramfs.gz"
+		-append "console=ttyS0 intel_iommu=on panic=-1 $append"
+		${QEMU_EXTRA:-})
+	printf '%q ' "${qemu[@]}" >"$out/qemu.cmd"
+	echo >>"$out/qemu.cmd"
+	: >"$out/ktap.log"
+	if [ -n "$VERBOSE" ] || [ "$MODE" = demo ]; then
+		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 |
+			tee "$out/console.log" || rc=${PIPESTATUS[0]}
+	else
+		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 ||
+			rc=$?
+	fi
+	return "$rc"
+}
+
+run_kernel() {
+	local series=$1 out=$BUILD/$1 t rc p="$1: "
+	mkdir -p "$out"
+	rm -f "$out"/{console.log,ktap.log,initramfs.gz}
+
+	say "$series: kernel (tests/vm/kernel.sh $series)"
+	t=$(now)
+	if ! "$VM_DIR/kernel.sh" "$series" 2>&1 | tee "$out/kernel.log"; then
+		host_result fail "${p}kernel fetch" "$out/kernel.log"
+		return
+	fi
+	# shellcheck disable=SC1090,SC1091
+	. "$CACHE/k/$series/env"
+	TIME_FETCH=$(( $(now) - t ))
+
+	say "$series: DKMS build for $KVER"
+	t=$(now)
+	if dkms_build "$series"; then
+		host_result pass "${p}dkms build"
+		grep -E 'warning|error' "$out/dkms.log" || true
+	else
+		host_result fail "${p}dkms build" "$out/dkms.log"
+		return
+	fi
+	TIME_DKMS=$(( $(now) - t ))
+
+	say "$series: initramfs"
+	if KVER=$KVER KROOT=$CACHE/k/$series IOGROUP_KO=$KO CLI=$CLI \
+	   TESTS_OUT=$TESTS_OUT VM_DIR=$VM_DIR \
+	   "$VM_DIR/initramfs.sh" "$out/initramfs.gz" >"$out/initramfs.log" 2>&1; then
+		echo "$(du -h "$out/initramfs.gz" | cut -f1) $out/initramfs.gz"
+	else
+		host_result fail "${p}initramfs" "$out/initramfs.log"
+		return
+	fi
+
+	local append="iogroup.mode=$MODE"
+	[ "$MODE" = demo ] && append="$append quiet"
+	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroup.timeout=$IOGROUP_VM_TIMEOUT"
+	say "$series: booting $KVER (timeout ${VM_TIMEOUT}s; console: $out/console.log)"
+	t=$(now)
+	rc=0
+	boot_vm "$out" "$append" || rc=$?
+	TIME_BOOT=$(( $(now) - t ))
+	echo "qemu exited with status $rc after ${TIME_BOOT}s"
+
+	if grep -q 'iogroup-vm: init started' "$out/console.log"; then
+		host_result pass "${p}vm booted"
+	else
+		host_result fail "${p}vm booted" "$out/console.log"
+	fi
+	if [ "$rc" -eq 0 ] && grep -q 'iogroup-vm: powering off' "$out/console.log"; then
+		host_result pass "${p}vm powered off"
+	else
+		if [ "$rc" -eq 124 ]; then
+			echo "VM TIMEOUT after ${VM_TIMEOUT}s" >>"$out/console.log"
+		fi
+		host_result fail "${p}vm powered off (qemu status $rc)" "$out/console.log"
+	fi
+	# Independent of the guest's own dmesg check.
+	if grep -E -n 'WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|refcount_t' \
+			"$out/console.log" >"$out/console-bad.log"; then
+		host_result fail "${p}console clean" "$out/console-bad.log"
+	else
+		host_result pass "${p}console clean"
+	fi
+
+	[ "$MODE" = demo ] && return
+	local meta plan results done
+	awk -v prefix="$p" -v results="$RESULTS" -v details="$DETAILS/$series" \
+		-v meta="$out/ktap.meta" -f "$VM_DIR/ktap.awk" \
+		< <(mkdir -p "$DETAILS/$series"; tr -d '\r' <"$out/ktap.log")
+	meta=$(cat "$out/ktap.meta")
+	eval "$meta"
+	if [ "$plan" -ge 0 ] && [ "$plan" -eq "$results" ] && [ "$done" -eq 1 ]; then
+		host_result pass "${p}ktap complete ($results results)"
+	else
+		host_result fail "${p}ktap complete ($meta)" "$out/ktap.log"
+	fi
+}
+
+# -- main -----------------------------------------------------------------------------
+for tool in qemu-system-x86_64 dkms dpkg-deb apt-get cpio gzip depmod busybox; do
+	command -v "$tool" >/dev/null ||
+		{ echo "run.sh: $tool is missing: run scripts/deps.sh (make deps)" >&2; exit 2; }
+done
+[ -x /bin/busybox ] || { echo "run.sh: /bin/busybox missing (busybox-static)" >&2; exit 2; }
+
+build_userspace
+TIMES=
+for k in $KERNELS; do
+	TIME_FETCH=- TIME_DKMS=- TIME_BOOT=-
+	run_kernel "$k"
+	TIMES="$TIMES$k: fetch ${TIME_FETCH}s, dkms ${TIME_DKMS}s, vm ${TIME_BOOT}s; "
+done
+
+if [ "$MODE" = demo ]; then
+	say "demo finished (console: build/vm/<series>/console.log)"
+	! grep -q '^fail' "$RESULTS"
+	exit $?
+fi
+
+if [ "$MODE" = selfcheck ]; then
+	say "selfcheck: results compared with tests/vm/selfcheck/expected"
+	rc=0
+	for k in $KERNELS; do
+		grep "^[a-z]*"$'\t'"$k: selfcheck/" "$RESULTS" | sed "s/\t$k: /\t/" |
+			diff -u "$VM_DIR/selfcheck/expected" - || rc=1
+	done
+	[ $rc -eq 0 ] && echo "selfcheck: the pipeline counts as expected" ||
+		echo "selfcheck: MISMATCH"
+	exit $rc
+fi
+
+npass=$(grep -c '^pass' "$RESULTS" || true)
+nfail=$(grep -c '^fail' "$RESULTS" || true)
+nskip=$(grep -c '^skip' "$RESULTS" || true)
+
+if [ "$nfail" -gt 0 ]; then
+	say "FAILURES"
+	for f in $(find "$DETAILS" -type f | sort -V); do
+		echo "--- FAIL: $(head -n 1 "$f")"
+		tail -n +2 "$f" | sed 's/^/    /'
+	done
+	for k in $KERNELS; do
+		[ -f "$BUILD/$k/console.log" ] || continue
+		say "$k: last 40 lines of the console (build/vm/$k/console.log)"
+		tail -n 40 "$BUILD/$k/console.log"
+	done
+fi
+
+say "results"
+grep -v '^pass' "$RESULTS" | sed 's/^\([a-z]*\)\t/\U\1\E  /' || true
+echo "timings: ${TIMES}total $(( $(now) - T0 ))s"
+if [ "$nskip" -gt 0 ]; then
+	echo "$npass passed, $nfail failed, $nskip skipped"
+else
+	echo "$npass passed, $nfail failed"
+fi
+[ "$nfail" -eq 0 ]
