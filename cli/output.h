@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Rendering of the model, human readable or JSON (json-c).  Each function
+ * returns 0, or a negative errno if memory ran out.
+ */
+#ifndef IOGROUP_CLI_OUTPUT_H
+#define IOGROUP_CLI_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model.h"
+
+int ig_print_groups(FILE *f, const struct ig_group_list *l, bool json);
+int ig_print_group(FILE *f, const struct ig_group *g, bool json);
+int ig_print_stats(FILE *f, const struct ig_stats *s, bool json);
+/* One line per event; JSON is one object per line.  The caller flushes. */
+int ig_print_event(FILE *f, const struct ig_event *e, bool json);
+int ig_print_check(FILE *f, size_t groups_checked,
+		   const struct ig_check_drift *drift, size_t n_drift,
+		   bool json);
+
+#endif
