@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kprobes that keep the shadow live.
+ *
+ * Every handler runs in atomic context (preemption off, maybe interrupts
+ * off): it copies what it needs out of its arguments (names, ids, errno),
+ * takes a device reference where the worker needs the device, queues an
+ * event and returns.  No sleeping, no group mutex, no shadow access.
+ *
+ * Hooks, all kretprobes (the entry half saves the arguments, the return
+ * half sees the outcome):
+ *  - really_probe(): a driver bound or a probe failed, with its errno;
+ *  - the driver-release path (device_release_driver_internal(), or
+ *    __device_release_driver() where the former is inlined): unbound;
+ *  - iommu_group_claim_dma_owner() / iommu_group_release_dma_owner(): a
+ *    user-space owner (VFIO) took or gave back a group;
+ *  - iommu_group_add_device() / iommu_group_remove_device(): hot-plug;
+ *  - iommu_attach_group() / iommu_detach_group(): domain switches.
+ */
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+
+#include "shadow.h"
+
+struct iogroup_probe_data {
+	struct device *dev;
+	struct device_driver *drv;
+};
+
+struct iogroup_release_data {
+	struct device *dev;
+	bool had_driver;
+	char driver[IOGROUP_DRIVER_NAME_MAX];
+};
+
+struct iogroup_group_data {
+	struct device *dev;
+	u32 group_id;
+	bool has_group;
+	unsigned long caller;
+};
+
+static unsigned long iogroup_arg(struct pt_regs *regs, unsigned int n)
+{
+	return regs_get_kernel_argument(regs, n);
+}
+
+/* ---- really_probe ------------------------------------------------------ */
+
+static int iogroup_probe_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct iogroup_probe_data *data = (void *)ri->data;
+
+	data->dev = (struct device *)iogroup_arg(regs, 0);
+	data->drv = (struct device_driver *)iogroup_arg(regs, 1);
+	atomic_inc(&iogroup_inflight);
+	return 0;
+}
+
+static int iogroup_probe_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct iogroup_probe_data *data = (void *)ri->data;
+	int ret = (int)regs_return_value(regs);
+	struct iogroup_hook_event *ev;
+	struct device *dev = data->dev;
+	bool bound;
+	int err;
+
+	atomic64_inc(&iogroup_stats.probe_hits);
+	bound = READ_ONCE(dev->driver) == data->drv;
+	err = iogroup_compat_probe_errno(ret, bound);
+	if (bound)
+		atomic64_inc(&iogroup_stats.probe_bound);
+	else
+		atomic64_inc(&iogroup_stats.probe_failed);
+
+	if (READ_ONCE(dev->iommu_group)) {
+		ev = iogroup_hook_event_new(bound ? IOGROUP_HOOK_BOUND :
+						    IOGROUP_HOOK_BIND_FAILED);
+		if (ev) {
+			ev->dev = get_device(dev);
+			strscpy(ev->driver, data->drv->name, sizeof(ev->driver));
+			ev->managed_dma = bound &&
+				iogroup_driver_manages_dma(dev, data->drv);
+			ev->err = err;
+			iogroup_hook_queue(ev);
+		}
+	}
+	atomic_dec(&iogroup_inflight);
+	return 0;
+}
+
+/* ---- driver release ---------------------------------------------------- */
+
+static int iogroup_release_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct iogroup_release_data *data = (void *)ri->data;
+	struct device_driver *drv;
+
+	data->dev = (struct device *)iogroup_arg(regs, 0);
+	/* as dev_driver_string(): the driver stays valid in this section */
+	rcu_read_lock();
+	drv = READ_ONCE(data->dev->driver);
+	data->had_driver = drv;
+	if (drv)
+		strscpy(data->driver, drv->name, sizeof(data->driver));
+	rcu_read_unlock();
+	atomic_inc(&iogroup_inflight);
+	return 0;
+}
+
+static int iogroup_release_ret(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct iogroup_release_data *data = (void *)ri->data;
+	struct device *dev = data->dev;
+	struct iogroup_hook_event *ev;
+
+	atomic64_inc(&iogroup_stats.release_hits);
+	if (data->had_driver && !READ_ONCE(dev->driver) &&
+	    READ_ONCE(dev->iommu_group)) {
+		ev = iogroup_hook_event_new(IOGROUP_HOOK_UNBOUND);
+		if (ev) {
+			ev->dev = get_device(dev);
+			strscpy(ev->driver, data->driver, sizeof(ev->driver));
+			iogroup_hook_queue(ev);
+		}
+	}
+	atomic_dec(&iogroup_inflight);
+	return 0;
+}
+
+/* ---- group-level hooks ------------------------------------------------- */
+
+static void iogroup_save_group(struct iogroup_group_data *data,
+			       struct iommu_group *grp)
+{
+	data->has_group = grp;
+	data->group_id = grp ? iommu_group_id(grp) : 0;
+}
+
+/* iommu_group_claim_dma_owner(group, owner) */
+static int iogroup_claim_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct iogroup_group_data *data = (void *)ri->data;
+
+	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 0));
+	data->caller = iogroup_compat_return_address(regs);
+	return 0;
+}
+
+static void iogroup_group_event(struct iogroup_group_data *data,
+				enum iogroup_hook_type type)
+{
+	struct iogroup_hook_event *ev;
+
+	if (!data->has_group && !data->dev)
+		return;
+	ev = iogroup_hook_event_new(type);
+	if (!ev)
+		return;
+	ev->group_id = data->group_id;
+	ev->has_group = data->has_group;
+	ev->caller = data->caller;
+	if (data->dev)
+		ev->dev = get_device(data->dev);
+	iogroup_hook_queue(ev);
+}
+
+static int iogroup_claim_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	atomic64_inc(&iogroup_stats.claim_hits);
+	if (!regs_return_value(regs))
+		iogroup_group_event((void *)ri->data, IOGROUP_HOOK_CLAIMED);
+	return 0;
+}
+
+/* iommu_group_release_dma_owner(group) */
+static int iogroup_group_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct iogroup_group_data *data = (void *)ri->data;
+
+	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 0));
+	data->dev = NULL;
+	data->caller = 0;
+	return 0;
+}
+
+static int iogroup_unclaim_ret(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	atomic64_inc(&iogroup_stats.unclaim_hits);
+	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_UNCLAIMED);
+	return 0;
+}
+
+/* iommu_attach_group(domain, group) / iommu_detach_group(domain, group) */
+static int iogroup_domain_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct iogroup_group_data *data = (void *)ri->data;
+
+	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 1));
+	data->dev = NULL;
+	data->caller = 0;
+	return 0;
+}
+
+static int iogroup_domain_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_DOMAIN);
+	return 0;
+}
+
+/* iommu_group_add_device(group, dev) */
+static int iogroup_add_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct iogroup_group_data *data = (void *)ri->data;
+
+	data->has_group = false;
+	data->dev = (struct device *)iogroup_arg(regs, 1);
+	data->caller = 0;
+	return 0;
+}
+
+static int iogroup_add_ret(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	if (!regs_return_value(regs))
+		iogroup_group_event((void *)ri->data, IOGROUP_HOOK_MEMBERSHIP);
+	return 0;
+}
+
+/* iommu_group_remove_device(dev) */
+static int iogroup_remove_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct iogroup_group_data *data = (void *)ri->data;
+	struct device *dev = (struct device *)iogroup_arg(regs, 0);
+
+	iogroup_save_group(data, READ_ONCE(dev->iommu_group));
+	data->dev = NULL;
+	data->caller = 0;
+	return 0;
+}
+
+static int iogroup_remove_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_MEMBERSHIP);
+	return 0;
+}
+
+/* ---- registration ------------------------------------------------------ */
+
+struct iogroup_hook {
+	struct kretprobe rp;
+	bool registered;
+};
+
+#define IOGROUP_HOOK(sym, entry, ret, type, active)			\
+	{ .rp = {							\
+		.kp.symbol_name = (sym),				\
+		.entry_handler = (entry),				\
+		.handler = (ret),					\
+		.data_size = sizeof(type),				\
+		.maxactive = (active),					\
+	} }
+
+/* really_probe sleeps through a driver's probe: many run at once */
+#define IOGROUP_PROBE_MAXACTIVE	256
+
+static struct iogroup_hook iogroup_hooks[] = {
+	IOGROUP_HOOK("really_probe", iogroup_probe_entry, iogroup_probe_ret,
+		     struct iogroup_probe_data, IOGROUP_PROBE_MAXACTIVE),
+	IOGROUP_HOOK(IOGROUP_RELEASE_SYMBOL, iogroup_release_entry,
+		     iogroup_release_ret, struct iogroup_release_data, 64),
+	IOGROUP_HOOK("iommu_group_add_device", iogroup_add_entry,
+		     iogroup_add_ret, struct iogroup_group_data, 32),
+	IOGROUP_HOOK("iommu_group_remove_device", iogroup_remove_entry,
+		     iogroup_remove_ret, struct iogroup_group_data, 32),
+	IOGROUP_HOOK("iommu_attach_group", iogroup_domain_entry,
+		     iogroup_domain_ret, struct iogroup_group_data, 32),
+	IOGROUP_HOOK("iommu_detach_group", iogroup_domain_entry,
+		     iogroup_domain_ret, struct iogroup_group_data, 32),
+#ifdef IOGROUP_HAS_DMA_OWNER
+	IOGROUP_HOOK("iommu_group_claim_dma_owner", iogroup_claim_entry,
+		     iogroup_claim_ret, struct iogroup_group_data, 32),
+	IOGROUP_HOOK("iommu_group_release_dma_owner", iogroup_group_entry,
+		     iogroup_unclaim_ret, struct iogroup_group_data, 32),
+#endif
+};
+
+static char iogroup_hook_names[512];
+
+/**
+ * iogroup_hooks_probe_missed() - really_probe returns the kretprobe missed
+ *
+ * Return: the count since load.
+ */
+unsigned long iogroup_hooks_probe_missed(void)
+{
+	struct kretprobe *rp = &iogroup_hooks[0].rp;
+
+	return rp->nmissed + rp->kp.nmissed;
+}
+
+/**
+ * iogroup_hooks_kprobe_missed() - hits missed by the other hooks
+ *
+ * Return: the count since load.
+ */
+unsigned long iogroup_hooks_kprobe_missed(void)
+{
+	unsigned long missed = 0;
+	size_t i;
+
+	for (i = 1; i < ARRAY_SIZE(iogroup_hooks); i++)
+		missed += iogroup_hooks[i].rp.nmissed +
+			  iogroup_hooks[i].rp.kp.nmissed;
+	return missed;
+}
+
+/**
+ * iogroup_hooks_names() - the kernel functions probed, comma separated
+ *
+ * Return: a static string.
+ */
+const char *iogroup_hooks_names(void)
+{
+	return iogroup_hook_names;
+}
+
+/**
+ * iogroup_hooks_exit() - unregister every hook
+ *
+ * Waits for running handlers; pending return probes are disarmed by the
+ * kprobes core.
+ */
+void iogroup_hooks_exit(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
+		if (!iogroup_hooks[i].registered)
+			continue;
+		unregister_kretprobe(&iogroup_hooks[i].rp);
+		iogroup_hooks[i].registered = false;
+	}
+}
+
+/**
+ * iogroup_hooks_init() - register every hook, or none
+ *
+ * A kernel where one of them cannot be probed (inlined, renamed, blacklisted)
+ * is refused with a message naming it: iogroup never half-works.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iogroup_hooks_init(void)
+{
+	size_t i;
+	int ret;
+
+	iogroup_hook_names[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
+		struct kretprobe *rp = &iogroup_hooks[i].rp;
+		const char *sym = rp->kp.symbol_name;
+
+		ret = register_kretprobe(rp);
+		if (ret) {
+			pr_err("cannot probe %s(): %d; this kernel is not supported\n",
+			       sym, ret);
+			iogroup_hooks_exit();
+			return ret;
+		}
+		iogroup_hooks[i].registered = true;
+		if (i)
+			strlcat(iogroup_hook_names, ",",
+				sizeof(iogroup_hook_names));
+		strlcat(iogroup_hook_names, sym, sizeof(iogroup_hook_names));
+	}
+	return 0;
+}

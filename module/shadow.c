@@ -1,0 +1,853 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shadow of every IOMMU group, kept live from the kprobe handlers'
+ * events by a worker.
+ *
+ * What comes from where:
+ *  - a device's driver: from the probe and release hooks only (the hooks
+ *    are what is being checked); read from the kernel when the device first
+ *    enters the shadow and on a resync;
+ *  - group membership, current domain, iommu_group_dma_owner_claimed():
+ *    read from the kernel when a hook says they changed;
+ *  - the user-space owner (pid, command, caller): from the claim hook, the
+ *    kernel keeps no such record.
+ * The verification compares the hook-driven part with the kernel and reports
+ * any difference as drift; a lost hook event (a kretprobe miss, a full
+ * queue) makes the worker rebuild the shadow from the kernel (a resync).
+ */
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/kallsyms.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "shadow.h"
+
+#define IOGROUP_QUEUE_MAX	4096
+#define IOGROUP_VERIFY_PERIOD	(30 * HZ)
+
+DEFINE_MUTEX(iogroup_lock);
+DEFINE_XARRAY(iogroup_groups);
+struct iogroup_stats iogroup_stats;
+u64 iogroup_generation;
+atomic_t iogroup_inflight = ATOMIC_INIT(0);
+
+static LIST_HEAD(iogroup_queue);
+static DEFINE_SPINLOCK(iogroup_queue_lock);
+static unsigned int iogroup_queue_len;
+static bool iogroup_queue_overflow;
+static struct workqueue_struct *iogroup_wq;
+static unsigned long iogroup_last_missed;
+
+static void iogroup_work_fn(struct work_struct *work);
+static void iogroup_verify_fn(struct work_struct *work);
+static DECLARE_WORK(iogroup_work, iogroup_work_fn);
+static DECLARE_DELAYED_WORK(iogroup_verify_work, iogroup_verify_fn);
+
+/* ---- hook side: atomic context ---------------------------------------- */
+
+/**
+ * iogroup_hook_event_new() - allocate an event in a kprobe handler
+ * @type: what happened
+ *
+ * Atomic context: GFP_ATOMIC, no sleeping.  Records the time and the
+ * current task.
+ *
+ * Return: the event, or NULL (counted as a lost event, which forces a
+ * resync).
+ */
+struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type)
+{
+	struct iogroup_hook_event *ev;
+	unsigned long flags;
+
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC | __GFP_NOWARN);
+	if (!ev) {
+		atomic64_inc(&iogroup_stats.hook_events_dropped);
+		spin_lock_irqsave(&iogroup_queue_lock, flags);
+		iogroup_queue_overflow = true;
+		spin_unlock_irqrestore(&iogroup_queue_lock, flags);
+		queue_work(iogroup_wq, &iogroup_work);
+		return NULL;
+	}
+	ev->type = type;
+	ev->ts = ktime_get_boottime_ns();
+	ev->pid = task_tgid_nr(current);
+	get_task_comm(ev->comm, current);
+	return ev;
+}
+
+static void iogroup_hook_event_free(struct iogroup_hook_event *ev)
+{
+	if (ev->dev)
+		put_device(ev->dev);
+	kfree(ev);
+}
+
+/**
+ * iogroup_hook_queue() - hand an event to the worker
+ * @ev: event from iogroup_hook_event_new(); ownership passes to the queue
+ *
+ * Atomic context.  Past IOGROUP_QUEUE_MAX events the event is only kept to
+ * be freed by the worker (put_device() may sleep) and a resync is forced.
+ */
+void iogroup_hook_queue(struct iogroup_hook_event *ev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&iogroup_queue_lock, flags);
+	if (iogroup_queue_len >= IOGROUP_QUEUE_MAX) {
+		iogroup_queue_overflow = true;
+		ev->type = IOGROUP_HOOK_DROPPED;
+		atomic64_inc(&iogroup_stats.hook_events_dropped);
+	}
+	list_add_tail(&ev->node, &iogroup_queue);
+	iogroup_queue_len++;
+	spin_unlock_irqrestore(&iogroup_queue_lock, flags);
+	queue_work(iogroup_wq, &iogroup_work);
+}
+
+static bool iogroup_queue_idle(void)
+{
+	bool idle;
+
+	spin_lock_irq(&iogroup_queue_lock);
+	idle = list_empty(&iogroup_queue);
+	spin_unlock_irq(&iogroup_queue_lock);
+	return idle && !atomic_read(&iogroup_inflight) && !work_pending(&iogroup_work);
+}
+
+/* ---- reading the kernel: process context ------------------------------ */
+
+/**
+ * iogroup_driver_manages_dma() - does @drv manage DMA itself?
+ * @dev: the device @drv is bound to
+ * @drv: its driver
+ *
+ * Such drivers (vfio-pci, pci-stub, pcieport, ...) are no kernel DMA-API
+ * users: they can sit in a group owned by user space.
+ *
+ * Return: true if @drv manages DMA itself.
+ */
+bool iogroup_driver_manages_dma(struct device *dev, struct device_driver *drv)
+{
+#ifdef IOGROUP_HAS_DRIVER_MANAGED_DMA
+	if (dev_is_pci(dev))
+		return to_pci_driver(drv)->driver_managed_dma;
+	if (dev_is_platform(dev))
+		return to_platform_driver(drv)->driver_managed_dma;
+	return false;
+#else
+	return iogroup_compat_driver_allowed(drv->name);
+#endif
+}
+
+static enum iogroup_domain_type iogroup_domain_type(struct iommu_domain *dom)
+{
+	if (!dom)
+		return IOGROUP_DOMAIN_NONE;
+	switch (dom->type) {
+	case IOMMU_DOMAIN_BLOCKED:
+		return IOGROUP_DOMAIN_BLOCKED;
+	case IOMMU_DOMAIN_IDENTITY:
+		return IOGROUP_DOMAIN_IDENTITY;
+	case IOMMU_DOMAIN_UNMANAGED:
+		return IOGROUP_DOMAIN_UNMANAGED;
+	case IOMMU_DOMAIN_DMA:
+		return IOGROUP_DOMAIN_DMA;
+#ifdef IOMMU_DOMAIN_DMA_FQ
+	case IOMMU_DOMAIN_DMA_FQ:
+		return IOGROUP_DOMAIN_DMA_FQ;
+#endif
+	default:
+		return IOGROUP_DOMAIN_OTHER;
+	}
+}
+
+/*
+ * Read a device's driver the way dev_driver_string() does: dev->driver may
+ * turn NULL under us, but a driver struct stays valid while it is bound, and
+ * a driver module is freed only after an RCU grace period.
+ */
+static void iogroup_dev_read_driver(struct iogroup_dev *d, char *driver,
+				    bool *managed)
+{
+	struct device_driver *drv;
+
+	rcu_read_lock();
+	drv = READ_ONCE(d->dev->driver);
+	if (drv) {
+		strscpy(driver, drv->name, IOGROUP_DRIVER_NAME_MAX);
+		*managed = iogroup_driver_manages_dma(d->dev, drv);
+	} else {
+		driver[0] = '\0';
+		*managed = false;
+	}
+	rcu_read_unlock();
+}
+
+static struct iogroup_dev *iogroup_dev_new(struct device *dev)
+{
+	struct iogroup_dev *d;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return NULL;
+	d->dev = get_device(dev);
+	strscpy(d->name, dev_name(dev), sizeof(d->name));
+	strscpy(d->bus, dev->bus ? dev->bus->name : "none", sizeof(d->bus));
+	if (dev_is_pci(dev)) {
+		struct pci_dev *pdev = to_pci_dev(dev);
+
+		d->is_pci = true;
+		d->vendor = pdev->vendor;
+		d->device = pdev->device;
+		d->class = pdev->class;
+		d->bridge = pdev->hdr_type != PCI_HEADER_TYPE_NORMAL;
+	}
+	iogroup_dev_read_driver(d, d->driver, &d->managed_dma);
+	return d;
+}
+
+static void iogroup_dev_free(struct iogroup_dev *d)
+{
+	put_device(d->dev);
+	kfree(d);
+}
+
+/**
+ * iogroup_dev_kernel_dma() - is @d bound to a kernel DMA-API driver?
+ * @d: shadow device
+ *
+ * Return: true if so.
+ */
+bool iogroup_dev_kernel_dma(const struct iogroup_dev *d)
+{
+	return d->driver[0] && !d->managed_dma;
+}
+
+/**
+ * iogroup_dev_blocks_viability() - is @d a reason VFIO refuses its group?
+ * @d: shadow device
+ *
+ * Return: true for a device bound to a kernel DMA-API driver.  On kernels
+ * without the ownership API, VFIO also accepts bridges whatever their
+ * driver, and so does this.
+ */
+bool iogroup_dev_blocks_viability(const struct iogroup_dev *d)
+{
+	if (!iogroup_dev_kernel_dma(d))
+		return false;
+	return !(IOGROUP_BRIDGES_ALWAYS_VIABLE && d->bridge);
+}
+
+struct iogroup_snap {
+	struct list_head devs;
+	enum iogroup_domain_type domain;
+	bool have_domain;
+	int err;
+};
+
+/* Called with the group's mutex held: no group calls, no device_lock. */
+static int iogroup_snap_dev(struct device *dev, void *data)
+{
+	struct iogroup_snap *snap = data;
+	struct iogroup_dev *d;
+
+	if (!snap->have_domain) {
+		snap->domain = iogroup_domain_type(iogroup_compat_domain_locked(dev));
+		snap->have_domain = true;
+	}
+	d = iogroup_dev_new(dev);
+	if (!d) {
+		snap->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	list_add_tail(&d->node, &snap->devs);
+	return 0;
+}
+
+static struct iogroup_dev *iogroup_find_dev(struct list_head *list,
+					   struct device *dev)
+{
+	struct iogroup_dev *d;
+
+	list_for_each_entry(d, list, node)
+		if (d->dev == dev)
+			return d;
+	return NULL;
+}
+
+static void iogroup_insert_dev(struct iogroup_grp *g, struct iogroup_dev *nd)
+{
+	struct iogroup_dev *d;
+
+	list_for_each_entry(d, &g->devs, node) {
+		if (strcmp(nd->name, d->name) < 0) {
+			list_add_tail(&nd->node, &d->node);
+			g->ndevs++;
+			return;
+		}
+	}
+	list_add_tail(&nd->node, &g->devs);
+	g->ndevs++;
+}
+
+static void iogroup_notify(enum iogroup_event_type type,
+			   const struct iogroup_grp *g, const char *device,
+			   const char *driver, int err, u64 ts)
+{
+	iogroup_nl_notify(type, g, device, driver, err, ts);
+}
+
+static void iogroup_grp_derive(struct iogroup_grp *g)
+{
+	struct iogroup_dev *d;
+	u32 users = 0;
+	bool viable = true;
+
+	list_for_each_entry(d, &g->devs, node) {
+		if (iogroup_dev_kernel_dma(d))
+			users++;
+		if (iogroup_dev_blocks_viability(d))
+			viable = false;
+	}
+	g->kernel_users = users;
+	g->viable = viable;
+	if (g->user.valid)
+		g->owner = IOGROUP_OWNER_USER;
+	else if (users)
+		g->owner = IOGROUP_OWNER_KERNEL;
+	else
+		g->owner = IOGROUP_OWNER_NONE;
+}
+
+/*
+ * Compare the hook-driven part of the shadow with the kernel.  Only when
+ * nothing is in flight: a probe between dma_configure and its return is a
+ * moment where the two legitimately differ.
+ */
+static void iogroup_grp_verify(struct iogroup_grp *g)
+{
+	char driver[IOGROUP_DRIVER_NAME_MAX];
+	char drift[IOGROUP_DRIFT_MAX] = "";
+	struct iogroup_dev *d;
+	bool managed;
+	int claimed;
+
+	if (!iogroup_queue_idle())
+		return;
+
+	atomic64_inc(&iogroup_stats.drift_checks);
+	list_for_each_entry(d, &g->devs, node) {
+		iogroup_dev_read_driver(d, driver, &managed);
+		if (strcmp(driver, d->driver)) {
+			snprintf(drift, sizeof(drift),
+				 "%s: kernel has driver '%s', shadow has '%s'",
+				 d->name, driver[0] ? driver : "none",
+				 d->driver[0] ? d->driver : "none");
+			break;
+		}
+	}
+
+	claimed = iogroup_compat_owner_claimed(g->grp);
+	g->kernel_claimed = claimed;
+	if (!drift[0] && claimed >= 0 &&
+	    claimed != (g->kernel_users || g->user.valid))
+		snprintf(drift, sizeof(drift),
+			 "kernel says DMA owner %sclaimed, shadow has %u kernel DMA users and %s user owner",
+			 claimed ? "" : "not ", g->kernel_users,
+			 g->user.valid ? "a" : "no");
+
+	if (drift[0] && strcmp(drift, g->drift)) {
+		atomic64_inc(&iogroup_stats.drift_found);
+		pr_warn_ratelimited("group %u drifted: %s\n", g->id, drift);
+	}
+	if (strcmp(drift, g->drift)) {
+		strscpy(g->drift, drift, sizeof(g->drift));
+		g->generation++;
+		iogroup_generation++;
+	}
+}
+
+/**
+ * iogroup_grp_refresh() - read a group's membership and domain again
+ * @g: the group; iogroup_lock held
+ * @repair: also take the devices' drivers from the kernel (resync)
+ * @notify: send events for what changed
+ *
+ * Return: the number of devices left in the group.
+ */
+static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
+					bool notify)
+{
+	struct iogroup_snap snap = { .devs = LIST_HEAD_INIT(snap.devs) };
+	enum iogroup_owner_kind old_owner = g->owner;
+	pid_t old_pid = g->user.pid;
+	struct iogroup_dev *d, *tmp, *s;
+	bool changed = false;
+	u64 now = ktime_get_boottime_ns();
+
+	iommu_group_for_each_dev(g->grp, &snap, iogroup_snap_dev);
+	if (snap.err) {
+		/* keep what we had; the next event or resync tries again */
+		list_for_each_entry_safe(s, tmp, &snap.devs, node)
+			iogroup_dev_free(s);
+		return g->ndevs;
+	}
+
+	list_for_each_entry_safe(d, tmp, &g->devs, node) {
+		if (iogroup_find_dev(&snap.devs, d->dev))
+			continue;
+		list_del(&d->node);
+		g->ndevs--;
+		changed = true;
+		if (notify)
+			iogroup_notify(IOGROUP_EVENT_DEVICE_REMOVED, g, d->name,
+				       NULL, 0, now);
+		iogroup_dev_free(d);
+	}
+
+	list_for_each_entry_safe(s, tmp, &snap.devs, node) {
+		list_del(&s->node);
+		d = iogroup_find_dev(&g->devs, s->dev);
+		if (!d) {
+			iogroup_insert_dev(g, s);
+			changed = true;
+			if (notify)
+				iogroup_notify(IOGROUP_EVENT_DEVICE_ADDED, g,
+					       s->name, s->driver, 0, now);
+			continue;
+		}
+		if (repair && (strcmp(d->driver, s->driver) ||
+			       d->managed_dma != s->managed_dma)) {
+			strscpy(d->driver, s->driver, sizeof(d->driver));
+			d->managed_dma = s->managed_dma;
+			changed = true;
+		}
+		iogroup_dev_free(s);
+	}
+
+	if (snap.have_domain && snap.domain != g->domain) {
+		g->domain = snap.domain;
+		changed = true;
+		if (notify)
+			iogroup_notify(IOGROUP_EVENT_DOMAIN_CHANGED, g, NULL,
+				       NULL, 0, now);
+	}
+	if (!g->user.valid && (g->domain == IOGROUP_DOMAIN_DMA ||
+			       g->domain == IOGROUP_DOMAIN_DMA_FQ ||
+			       g->domain == IOGROUP_DOMAIN_IDENTITY))
+		g->default_domain = g->domain;
+
+	iogroup_grp_derive(g);
+	if (g->owner != old_owner ||
+	    (g->owner == IOGROUP_OWNER_USER && g->user.pid != old_pid)) {
+		changed = true;
+		if (notify)
+			iogroup_notify(IOGROUP_EVENT_OWNER_CHANGED, g, NULL, NULL,
+				       0, now);
+	}
+	if (changed) {
+		g->generation++;
+		iogroup_generation++;
+	}
+	g->kernel_claimed = iogroup_compat_owner_claimed(g->grp);
+	g->dirty = true;
+	return g->ndevs;
+}
+
+static void iogroup_grp_free(struct iogroup_grp *g)
+{
+	struct iogroup_dev *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, &g->devs, node)
+		iogroup_dev_free(d);
+	iommu_group_put(g->grp);
+	kfree(g);
+}
+
+/* Refresh @g; drop it from the shadow when it has no device left. */
+static void iogroup_grp_update(struct iogroup_grp *g, bool repair, bool notify)
+{
+	if (iogroup_grp_refresh(g, repair, notify))
+		return;
+	xa_erase(&iogroup_groups, g->id);
+	iogroup_generation++;
+	if (notify)
+		iogroup_notify(IOGROUP_EVENT_GROUP_REMOVED, g, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
+	iogroup_grp_free(g);
+}
+
+/**
+ * iogroup_grp_of() - the shadow group of a device, created if new
+ * @dev: a device
+ * @notify: send GROUP_ADDED for a new group
+ *
+ * iogroup_lock held.
+ *
+ * Return: the group, or NULL if @dev is in no IOMMU group.
+ */
+static struct iogroup_grp *iogroup_grp_of(struct device *dev, bool notify)
+{
+	struct iommu_group *grp;
+	struct iogroup_grp *g;
+	u32 id;
+
+	grp = iommu_group_get(dev);
+	if (!grp)
+		return NULL;
+	id = iommu_group_id(grp);
+	g = xa_load(&iogroup_groups, id);
+	if (g) {
+		iommu_group_put(grp);
+		return g;
+	}
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		goto err;
+	g->id = id;
+	g->grp = grp;
+	g->kernel_claimed = -1;
+	INIT_LIST_HEAD(&g->devs);
+	if (xa_err(xa_store(&iogroup_groups, id, g, GFP_KERNEL))) {
+		kfree(g);
+		goto err;
+	}
+	iogroup_generation++;
+	if (notify)
+		iogroup_notify(IOGROUP_EVENT_GROUP_ADDED, g, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
+	return g;
+err:
+	iommu_group_put(grp);
+	return NULL;
+}
+
+static int iogroup_scan_dev(struct device *dev, void *data)
+{
+	bool notify = *(bool *)data;
+
+	if (dev->iommu_group)
+		iogroup_grp_of(dev, notify);
+	return 0;
+}
+
+/*
+ * Rebuild the shadow from the kernel: every PCI and platform device's group,
+ * every group's membership, domain and drivers.  The user-space owners are
+ * kept: the kernel cannot tell who they are.  A group the kernel says is
+ * claimed with no kernel driver in it has an owner iogroup did not see claim
+ * (before the module was loaded): it is marked as a user owner with no pid.
+ */
+static void iogroup_resync(bool notify)
+{
+	struct iogroup_grp *g;
+	unsigned long id;
+
+	bus_for_each_dev(&pci_bus_type, NULL, &notify, iogroup_scan_dev);
+	bus_for_each_dev(&platform_bus_type, NULL, &notify, iogroup_scan_dev);
+	xa_for_each(&iogroup_groups, id, g) {
+		iogroup_grp_update(g, true, notify);
+	}
+	xa_for_each(&iogroup_groups, id, g) {
+		if (g->kernel_claimed > 0 && !g->kernel_users && !g->user.valid) {
+			g->user.valid = true;
+			g->user.since = 0;
+			iogroup_grp_update(g, false, notify);
+		}
+	}
+	atomic64_inc(&iogroup_stats.resyncs);
+}
+
+static struct iogroup_grp *iogroup_grp_by_id(u32 id)
+{
+	return xa_load(&iogroup_groups, id);
+}
+
+static struct iogroup_dev *iogroup_shadow_dev(struct device *dev,
+					     struct iogroup_grp **gp)
+{
+	struct iogroup_grp *g;
+	struct iogroup_dev *d;
+	unsigned long id;
+
+	xa_for_each(&iogroup_groups, id, g) {
+		d = iogroup_find_dev(&g->devs, dev);
+		if (d) {
+			*gp = g;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* Apply one hook event.  iogroup_lock held. */
+static void iogroup_apply(struct iogroup_hook_event *ev)
+{
+	struct iogroup_grp *g = NULL;
+	struct iogroup_dev *d = NULL;
+
+	switch (ev->type) {
+	case IOGROUP_HOOK_DROPPED:
+		break;
+	case IOGROUP_HOOK_BOUND:
+	case IOGROUP_HOOK_UNBOUND:
+	case IOGROUP_HOOK_BIND_FAILED:
+		d = iogroup_shadow_dev(ev->dev, &g);
+		if (!d) {
+			/* not seen join a group yet: read it now */
+			g = iogroup_grp_of(ev->dev, true);
+			if (g)
+				iogroup_grp_update(g, false, true);
+			d = iogroup_shadow_dev(ev->dev, &g);
+			if (!d)
+				break;
+		}
+		if (ev->type == IOGROUP_HOOK_BOUND) {
+			strscpy(d->driver, ev->driver, sizeof(d->driver));
+			d->managed_dma = ev->managed_dma;
+			iogroup_notify(IOGROUP_EVENT_DEVICE_BOUND, g, d->name,
+				       ev->driver, 0, ev->ts);
+		} else if (ev->type == IOGROUP_HOOK_UNBOUND) {
+			d->driver[0] = '\0';
+			d->managed_dma = false;
+			iogroup_notify(IOGROUP_EVENT_DEVICE_UNBOUND, g, d->name,
+				       ev->driver, 0, ev->ts);
+		} else {
+			d->last_errno = ev->err;
+			strscpy(d->last_failed_driver, ev->driver,
+				sizeof(d->last_failed_driver));
+			iogroup_notify(IOGROUP_EVENT_BIND_FAILED, g, d->name,
+				       ev->driver, ev->err, ev->ts);
+		}
+		g->generation++;
+		iogroup_generation++;
+		iogroup_grp_update(g, false, true);
+		break;
+	case IOGROUP_HOOK_CLAIMED:
+	case IOGROUP_HOOK_UNCLAIMED:
+	case IOGROUP_HOOK_DOMAIN:
+		g = iogroup_grp_by_id(ev->group_id);
+		if (!g)
+			break;
+		if (ev->type == IOGROUP_HOOK_CLAIMED) {
+			g->user.valid = true;
+			g->user.pid = ev->pid;
+			memcpy(g->user.comm, ev->comm, sizeof(g->user.comm));
+			g->user.caller = ev->caller;
+			g->user.since = ev->ts;
+		} else if (ev->type == IOGROUP_HOOK_UNCLAIMED) {
+			memset(&g->user, 0, sizeof(g->user));
+		}
+		iogroup_grp_update(g, false, true);
+		break;
+	case IOGROUP_HOOK_MEMBERSHIP:
+		if (ev->has_group) {
+			g = iogroup_grp_by_id(ev->group_id);
+			if (g)
+				iogroup_grp_update(g, false, true);
+		}
+		if (ev->dev && ev->dev->iommu_group) {
+			g = iogroup_grp_of(ev->dev, true);
+			if (g)
+				iogroup_grp_update(g, false, true);
+		}
+		break;
+	}
+}
+
+/* Verify the groups the last batch touched, once nothing is in flight. */
+static void iogroup_verify_dirty(void)
+{
+	struct iogroup_grp *g;
+	unsigned long id;
+
+	if (!iogroup_queue_idle())
+		return;
+	xa_for_each(&iogroup_groups, id, g) {
+		if (!g->dirty)
+			continue;
+		g->dirty = false;
+		iogroup_grp_verify(g);
+	}
+}
+
+static void iogroup_work_fn(struct work_struct *work)
+{
+	struct iogroup_hook_event *ev, *tmp;
+	unsigned long missed;
+	bool overflow;
+	LIST_HEAD(batch);
+
+	spin_lock_irq(&iogroup_queue_lock);
+	list_splice_init(&iogroup_queue, &batch);
+	iogroup_queue_len = 0;
+	overflow = iogroup_queue_overflow;
+	iogroup_queue_overflow = false;
+	spin_unlock_irq(&iogroup_queue_lock);
+
+	mutex_lock(&iogroup_lock);
+	list_for_each_entry(ev, &batch, node)
+		iogroup_apply(ev);
+	iogroup_verify_dirty();
+
+	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
+	if (overflow || missed != iogroup_last_missed) {
+		iogroup_last_missed = missed;
+		pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
+		iogroup_resync(true);
+		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
+		iogroup_verify_dirty();
+	}
+	mutex_unlock(&iogroup_lock);
+
+	list_for_each_entry_safe(ev, tmp, &batch, node)
+		iogroup_hook_event_free(ev);
+}
+
+/* Backstop for changes that escape the hooks. */
+static void iogroup_verify_fn(struct work_struct *work)
+{
+	iogroup_shadow_verify_all();
+	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
+			   IOGROUP_VERIFY_PERIOD);
+}
+
+/**
+ * iogroup_shadow_flush() - wait until every queued hook event is applied
+ *
+ * Process context, iogroup_lock not held.
+ */
+void iogroup_shadow_flush(void)
+{
+	flush_workqueue(iogroup_wq);
+}
+
+/**
+ * iogroup_shadow_verify_all() - check every group against the kernel now
+ *
+ * Process context, iogroup_lock not held.
+ */
+void iogroup_shadow_verify_all(void)
+{
+	struct iogroup_grp *g;
+	unsigned long id;
+
+	iogroup_shadow_flush();
+	mutex_lock(&iogroup_lock);
+	xa_for_each(&iogroup_groups, id, g)
+		iogroup_grp_verify(g);
+	mutex_unlock(&iogroup_lock);
+}
+
+/**
+ * iogroup_grp_by_device() - the group holding the device named @name
+ * @name: device name
+ *
+ * iogroup_lock held.
+ *
+ * Return: the group, or NULL.
+ */
+struct iogroup_grp *iogroup_grp_by_device(const char *name)
+{
+	struct iogroup_grp *g;
+	struct iogroup_dev *d;
+	unsigned long id;
+
+	xa_for_each(&iogroup_groups, id, g)
+		list_for_each_entry(d, &g->devs, node)
+			if (!strcmp(d->name, name))
+				return g;
+	return NULL;
+}
+
+/**
+ * iogroup_shadow_counts() - size of the shadow
+ * @groups: groups held
+ * @devices: devices held
+ * @bytes: memory held
+ * @drift: groups that disagree with the kernel now
+ *
+ * iogroup_lock held.
+ */
+void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *bytes, u32 *drift)
+{
+	struct iogroup_grp *g;
+	unsigned long id;
+
+	*groups = 0;
+	*devices = 0;
+	*drift = 0;
+	xa_for_each(&iogroup_groups, id, g) {
+		(*groups)++;
+		*devices += g->ndevs;
+		if (g->drift[0])
+			(*drift)++;
+	}
+	*bytes = (u64)*groups * sizeof(struct iogroup_grp) +
+		 (u64)*devices * sizeof(struct iogroup_dev);
+}
+
+/**
+ * iogroup_shadow_init() - build the shadow from the kernel
+ *
+ * The hooks must not be registered yet; iogroup_shadow_start() follows.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iogroup_shadow_init(void)
+{
+	iogroup_wq = alloc_ordered_workqueue("iogroup", 0);
+	if (!iogroup_wq)
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * iogroup_shadow_start() - first scan, once the hooks run
+ *
+ * Events the hooks queue meanwhile are applied after it; applying them is
+ * idempotent.
+ */
+void iogroup_shadow_start(void)
+{
+	mutex_lock(&iogroup_lock);
+	iogroup_last_missed = iogroup_hooks_probe_missed() +
+			      iogroup_hooks_kprobe_missed();
+	iogroup_resync(false);
+	iogroup_verify_dirty();
+	mutex_unlock(&iogroup_lock);
+	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
+			   IOGROUP_VERIFY_PERIOD);
+}
+
+/**
+ * iogroup_shadow_exit() - free everything
+ *
+ * The hooks and the netlink family are gone already.
+ */
+void iogroup_shadow_exit(void)
+{
+	struct iogroup_hook_event *ev, *tmp;
+	struct iogroup_grp *g;
+	unsigned long id;
+
+	cancel_delayed_work_sync(&iogroup_verify_work);
+	flush_workqueue(iogroup_wq);
+	destroy_workqueue(iogroup_wq);
+
+	list_for_each_entry_safe(ev, tmp, &iogroup_queue, node)
+		iogroup_hook_event_free(ev);
+	INIT_LIST_HEAD(&iogroup_queue);
+
+	xa_for_each(&iogroup_groups, id, g)
+		iogroup_grp_free(g);
+	xa_destroy(&iogroup_groups);
+}
