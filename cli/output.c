@@ -596,11 +596,8 @@ int ig_print_check(FILE *f, size_t groups_checked,
 		return jprint(f, &b, o, JSON_FLAGS);
 	}
 	if (!n_drift) {
-		if (groups_checked == 1)
-			fprintf(f, "ok: the 1 group agrees with the kernel\n");
-		else
-			fprintf(f, "ok: all %zu groups agree with the kernel\n",
-				groups_checked);
+		fprintf(f, "ok: all %zu groups agree with the kernel\n",
+			groups_checked);
 		return 0;
 	}
 	for (i = 0; i < n_drift; i++)

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host-side test of output.c: render a hand-filled model, parse the JSON
+ * back with json-c and check the stable schema (docs/cli.md).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../output.h"
+
+static int failures;
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,	\
+				__LINE__, #cond);			\
+			failures++;					\
+		}							\
+	} while (0)
+
+static char *render(int (*fn)(FILE *, const void *, bool), const void *arg,
+		    bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	CHECK(fn(f, arg, json) == 0);
+	fclose(f);
+	return buf;
+}
+
+static int r_groups(FILE *f, const void *a, bool j) { return ig_print_groups(f, a, j); }
+static int r_group(FILE *f, const void *a, bool j) { return ig_print_group(f, a, j); }
+static int r_stats(FILE *f, const void *a, bool j) { return ig_print_stats(f, a, j); }
+static int r_event(FILE *f, const void *a, bool j) { return ig_print_event(f, a, j); }
+
+static json_object *parse(const char *s)
+{
+	json_object *o = json_tokener_parse(s);
+
+	CHECK(o != NULL);
+	return o;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static bool has(json_object *o, const char *key)
+{
+	return o && json_object_object_get_ex(o, key, NULL);
+}
+
+static bool str_is(json_object *o, const char *key, const char *want)
+{
+	json_object *v = get(o, key);
+
+	return v && json_object_is_type(v, json_type_string) &&
+	       !strcmp(json_object_get_string(v), want);
+}
+
+static bool int_is(json_object *o, const char *key, int64_t want)
+{
+	json_object *v = get(o, key);
+
+	return v && json_object_is_type(v, json_type_int) &&
+	       json_object_get_int64(v) == want;
+}
+
+static bool bool_is(json_object *o, const char *key, bool want)
+{
+	json_object *v = get(o, key);
+
+	return v && json_object_is_type(v, json_type_boolean) &&
+	       json_object_get_boolean(v) == want;
+}
+
+static void fill(struct ig_group *g, struct ig_device *d)
+{
+	memset(g, 0, sizeof(*g));
+	memset(d, 0, 2 * sizeof(*d));
+	g->id = 5;
+	g->domain = IOGROUP_DOMAIN_UNMANAGED;
+	g->has_default_domain = true;
+	g->default_domain = IOGROUP_DOMAIN_DMA_FQ;
+	g->kernel_users = 1;
+	g->owner.kind = IOGROUP_OWNER_USER;
+	g->owner.has_pid = true;
+	g->owner.pid = 1234;
+	g->owner.comm = "qemu";
+	g->owner.caller = "vfio_container_attach_group [vfio]";
+	g->owner.has_since = true;
+	g->owner.since_ns = 123456789;
+	g->viable = false;
+	g->has_kernel_claimed = true;
+	g->kernel_claimed = true;
+	g->drift = "shadow says user, kernel says \"unclaimed\"";
+	g->generation = 12;
+	g->n_devices = 2;
+	g->devices = d;
+	d[0].name = "0000:00:02.0";
+	d[0].bus = "pci";
+	d[0].has_vendor = d[0].has_device = d[0].has_class = true;
+	d[0].vendor = 0x8086;
+	d[0].device = 0x10d3;
+	d[0].class_code = 0x020000;
+	d[0].driver = "e1000e";
+	d[0].kernel_dma = true;
+	d[0].blocks_viability = true;
+	d[0].has_last_errno = true;
+	d[0].last_errno = 517;
+	d[0].last_failed_driver = "vfio-pci";
+	d[1].name = "platform-thing";
+	d[1].bus = "platform";
+}
+
+static void test_group(void)
+{
+	struct ig_device d[2];
+	struct ig_group g;
+	json_object *o, *dev, *own, *err;
+	char *s;
+
+	fill(&g, d);
+	s = render(r_group, &g, true);
+	o = parse(s);
+	CHECK(int_is(o, "group", 5));
+	CHECK(str_is(o, "domain", "unmanaged"));
+	CHECK(str_is(o, "default_domain", "dma-fq"));
+	CHECK(int_is(o, "kernel_users", 1));
+	CHECK(bool_is(o, "viable", false));
+	CHECK(bool_is(o, "kernel_claimed", true));
+	CHECK(str_is(o, "drift", g.drift));
+	CHECK(int_is(o, "generation", 12));
+	own = get(o, "owner");
+	CHECK(str_is(own, "kind", "user"));
+	CHECK(int_is(own, "pid", 1234));
+	CHECK(str_is(own, "comm", "qemu"));
+	CHECK(str_is(own, "caller", "vfio_container_attach_group [vfio]"));
+	CHECK(int_is(own, "since_ns", 123456789));
+	CHECK(json_object_array_length(get(o, "devices")) == 2);
+	dev = json_object_array_get_idx(get(o, "devices"), 0);
+	CHECK(str_is(dev, "name", "0000:00:02.0"));
+	CHECK(str_is(dev, "bus", "pci"));
+	CHECK(str_is(dev, "vendor", "0x8086"));
+	CHECK(str_is(dev, "device", "0x10d3"));
+	CHECK(str_is(dev, "class", "0x020000"));
+	CHECK(bool_is(dev, "bridge", false));
+	CHECK(str_is(dev, "driver", "e1000e"));
+	CHECK(bool_is(dev, "driver_managed_dma", false));
+	CHECK(bool_is(dev, "kernel_dma", true));
+	CHECK(bool_is(dev, "blocks_viability", true));
+	err = get(dev, "last_error");
+	CHECK(int_is(err, "errno", 517));
+	CHECK(str_is(err, "name", "EPROBE_DEFER"));
+	CHECK(str_is(err, "driver", "vfio-pci"));
+	dev = json_object_array_get_idx(get(o, "devices"), 1);
+	CHECK(has(dev, "driver") && json_object_is_type(get(dev, "driver"), json_type_null));
+	CHECK(!has(dev, "vendor") && !has(dev, "device") && !has(dev, "class"));
+	CHECK(!has(dev, "last_error"));
+	json_object_put(o);
+	free(s);
+
+	/* Optional keys vanish; owner none has only "kind". */
+	g.has_default_domain = g.has_kernel_claimed = false;
+	g.drift = NULL;
+	memset(&g.owner, 0, sizeof(g.owner));
+	g.n_devices = 0;
+	s = render(r_group, &g, true);
+	o = parse(s);
+	CHECK(!has(o, "default_domain") && !has(o, "kernel_claimed") &&
+	      !has(o, "drift"));
+	CHECK(str_is(get(o, "owner"), "kind", "none"));
+	CHECK(json_object_object_length(get(o, "owner")) == 1);
+	CHECK(json_object_is_type(get(o, "devices"), json_type_array));
+	json_object_put(o);
+	free(s);
+
+	/* Human output: the facts a sysadmin needs are there. */
+	fill(&g, d);
+	s = render(r_group, &g, false);
+	CHECK(strstr(s, "DRIFT"));
+	CHECK(strstr(s, "not viable because:"));
+	CHECK(strstr(s, "0000:00:02.0 is bound to e1000e"));
+	CHECK(strstr(s, "vfio-pci: EPROBE_DEFER"));
+	CHECK(strstr(s, "8086:10d3"));
+	free(s);
+}
+
+static void test_list(void)
+{
+	struct ig_device d[2];
+	struct ig_group g[2];
+	struct ig_group_list l = { .n = 2, .groups = g };
+	json_object *o;
+	char *s;
+
+	fill(&g[0], d);
+	memset(&g[1], 0, sizeof(g[1]));
+	g[1].id = 7;
+	g[1].viable = true;
+	g[1].owner.kind = IOGROUP_OWNER_KERNEL;
+	s = render(r_groups, &l, true);
+	o = parse(s);
+	CHECK(json_object_is_type(o, json_type_array));
+	CHECK(json_object_array_length(o) == 2);
+	CHECK(int_is(json_object_array_get_idx(o, 0), "group", 5));
+	CHECK(int_is(json_object_array_get_idx(o, 1), "group", 7));
+	json_object_put(o);
+	free(s);
+	s = render(r_groups, &l, false);
+	CHECK(strstr(s, "GROUP"));
+	CHECK(strstr(s, "user 1234/qemu"));
+	CHECK(strstr(s, "0000:00:02.0[e1000e], platform-thing[-]"));
+	free(s);
+
+	l.n = 0;
+	s = render(r_groups, &l, true);
+	o = parse(s);
+	CHECK(json_object_is_type(o, json_type_array) &&
+	      json_object_array_length(o) == 0);
+	json_object_put(o);
+	free(s);
+}
+
+static void test_stats(void)
+{
+	struct ig_stats st;
+	json_object *o;
+	char *s;
+	int i;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 1; i <= IOGROUP_A_STATS_MAX; i++) {
+		if (i == IOGROUP_A_STATS_PAD || i == IOGROUP_A_STATS_HOOKS)
+			continue;
+		st.has[i] = true;
+		st.val[i] = (uint64_t)i * 1000;
+	}
+	st.val[IOGROUP_A_STATS_BYTES] = 1ULL << 40;
+	st.hooks = "really_probe,__iommu_take_dma_ownership";
+	s = render(r_stats, &st, true);
+	o = parse(s);
+	CHECK(int_is(o, "probe_hits", 1000));
+	CHECK(int_is(o, "drift_groups", IOGROUP_A_STATS_DRIFT_GROUPS * 1000));
+	CHECK(int_is(o, "bytes", 1LL << 40));
+	CHECK(str_is(o, "hooks", st.hooks));
+	CHECK(json_object_object_length(o) == 18);
+	json_object_put(o);
+	free(s);
+}
+
+static void test_event(void)
+{
+	struct ig_event e;
+	json_object *o;
+	char *s;
+
+	memset(&e, 0, sizeof(e));
+	e.type = IOGROUP_EVENT_BIND_FAILED;
+	e.has_seq = e.has_timestamp = e.has_group = e.has_errno = true;
+	e.seq = 7;
+	e.timestamp_ns = 12345678901ULL;
+	e.group = 5;
+	e.device = "0000:00:02.0";
+	e.driver = "virtio-pci";
+	e.err = 19;
+	s = render(r_event, &e, true);
+	CHECK(strchr(s, '\n') == s + strlen(s) - 1);	/* one line */
+	o = parse(s);
+	CHECK(str_is(o, "event", "bind-failed"));
+	CHECK(int_is(o, "seq", 7));
+	CHECK(int_is(o, "timestamp_ns", 12345678901LL));
+	CHECK(int_is(o, "group", 5));
+	CHECK(str_is(o, "device", "0000:00:02.0"));
+	CHECK(str_is(o, "driver", "virtio-pci"));
+	CHECK(int_is(o, "errno", 19));
+	CHECK(str_is(o, "errno_name", "ENODEV"));
+	CHECK(!has(o, "owner") && !has(o, "pid") && !has(o, "domain"));
+	json_object_put(o);
+	free(s);
+	s = render(r_event, &e, false);
+	CHECK(!strncmp(s, "[   12.345678] bind-failed group 5 0000:00:02.0 driver virtio-pci", 65));
+	free(s);
+
+	memset(&e, 0, sizeof(e));
+	e.type = IOGROUP_EVENT_OWNER_CHANGED;
+	e.has_owner = e.has_pid = true;
+	e.owner = IOGROUP_OWNER_USER;
+	e.pid = 1;
+	e.comm = "x";
+	s = render(r_event, &e, true);
+	o = parse(s);
+	CHECK(str_is(o, "event", "owner-changed"));
+	CHECK(str_is(o, "owner", "user") && int_is(o, "pid", 1) &&
+	      str_is(o, "comm", "x"));
+	CHECK(json_object_object_length(o) == 4);
+	json_object_put(o);
+	free(s);
+}
+
+static void test_check(void)
+{
+	struct ig_check_drift d = { .group = 3, .drift = "kernel claimed, shadow not" };
+	json_object *o, *a;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	CHECK(ig_print_check(f, 4, &d, 1, true) == 0);
+	fclose(f);
+	o = parse(buf);
+	CHECK(bool_is(o, "ok", false));
+	CHECK(int_is(o, "groups_checked", 4));
+	a = get(o, "drift");
+	CHECK(a && json_object_array_length(a) == 1);
+	CHECK(int_is(json_object_array_get_idx(a, 0), "group", 3));
+	CHECK(str_is(json_object_array_get_idx(a, 0), "drift", d.drift));
+	json_object_put(o);
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK(ig_print_check(f, 4, NULL, 0, true) == 0);
+	fclose(f);
+	o = parse(buf);
+	CHECK(bool_is(o, "ok", true));
+	CHECK(json_object_array_length(get(o, "drift")) == 0);
+	json_object_put(o);
+	free(buf);
+}
+
+/* -v: print the human renderings, to look at them. */
+static void show_samples(void)
+{
+	struct ig_device d[2];
+	struct ig_group g[2];
+	struct ig_group_list l = { .n = 2, .groups = g };
+	struct ig_event e = { .type = IOGROUP_EVENT_DEVICE_BOUND,
+			      .has_timestamp = true, .timestamp_ns = 12345678000ULL,
+			      .has_group = true, .group = 5,
+			      .device = "0000:00:02.0", .driver = "e1000e" };
+	struct ig_check_drift dr = { .group = 5, .drift = "shadow: user, kernel: unclaimed" };
+
+	fill(&g[0], d);
+	memset(&g[1], 0, sizeof(g[1]));
+	g[1].id = 12;
+	g[1].viable = true;
+	g[1].owner.kind = IOGROUP_OWNER_KERNEL;
+	g[1].domain = IOGROUP_DOMAIN_DMA_FQ;
+	ig_print_groups(stdout, &l, false);
+	puts("");
+	ig_print_group(stdout, &g[0], false);
+	puts("");
+	ig_print_event(stdout, &e, false);
+	puts("");
+	ig_print_check(stdout, 2, &dr, 1, false);
+	ig_print_check(stdout, 2, NULL, 0, false);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "-v"))
+		show_samples();
+	test_group();
+	test_list();
+	test_stats();
+	test_event();
+	test_check();
+	if (failures) {
+		fprintf(stderr, "test_output: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("test_output: ok\n");
+	return 0;
+}
