@@ -29,6 +29,7 @@
 #define IOGROUP_QUEUE_MAX	4096
 #define IOGROUP_VERIFY_PERIOD	(30 * HZ)
 
+/* Guards the shadow: iogroup_groups, every group and device in it. */
 DEFINE_MUTEX(iogroup_lock);
 DEFINE_XARRAY(iogroup_groups);
 struct iogroup_stats iogroup_stats;
@@ -270,8 +271,8 @@ static int iogroup_snap_dev(struct device *dev, void *data)
 	return 0;
 }
 
-static struct iogroup_dev *iogroup_find_dev(struct list_head *list,
-					   struct device *dev)
+static struct iogroup_dev *
+iogroup_find_dev(struct list_head *list, struct device *dev)
 {
 	struct iogroup_dev *d;
 
@@ -570,8 +571,8 @@ static struct iogroup_grp *iogroup_grp_by_id(u32 id)
 	return xa_load(&iogroup_groups, id);
 }
 
-static struct iogroup_dev *iogroup_shadow_dev(struct device *dev,
-					     struct iogroup_grp **gp)
+static struct iogroup_dev *
+iogroup_shadow_dev(struct device *dev, struct iogroup_grp **gp)
 {
 	struct iogroup_grp *g;
 	struct iogroup_dev *d;

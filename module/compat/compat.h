@@ -8,12 +8,6 @@
 #ifndef _IOGROUP_COMPAT_H
 #define _IOGROUP_COMPAT_H
 
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "iogroup supports Linux 6.1 and newer"
-#endif
-
 #ifdef __ASSEMBLY__
 #else
 
