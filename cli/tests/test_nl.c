@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host-side test of nl.c's parsing, without the kernel: builds replies,
+ * malformed replies and extended acks by hand and feeds them to the
+ * parsers and callbacks.  Includes nl.c to reach its static functions.
+ */
+#include "../nl.c"
+
+static int failures;
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,	\
+				__LINE__, #cond);			\
+			failures++;					\
+		}							\
+	} while (0)
+
+static struct nl_msg *reply(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg || !genlmsg_put(msg, 0, 1, 0x20, 0, 0, cmd, 1))
+		abort();
+	return msg;
+}
+
+static void put_device(struct nl_msg *msg, const char *name, bool pci)
+{
+	struct nlattr *d = nla_nest_start(msg, NLA_F_NESTED | IOGROUP_A_GROUP_DEVICE);
+
+	nla_put_string(msg, IOGROUP_A_DEVICE_NAME, name);
+	if (pci) {
+		nla_put_string(msg, IOGROUP_A_DEVICE_BUS, "pci");
+		nla_put_u16(msg, IOGROUP_A_DEVICE_VENDOR, 0x8086);
+		nla_put_u16(msg, IOGROUP_A_DEVICE_DEVICE, 0x10d3);
+		nla_put_u32(msg, IOGROUP_A_DEVICE_CLASS, 0x020000);
+		nla_put_string(msg, IOGROUP_A_DEVICE_DRIVER, "e1000e");
+		nla_put_flag(msg, IOGROUP_A_DEVICE_KERNEL_DMA);
+		nla_put_flag(msg, IOGROUP_A_DEVICE_BLOCKS_VIABILITY);
+		nla_put_u32(msg, IOGROUP_A_DEVICE_LAST_ERRNO, 517);
+		nla_put_string(msg, IOGROUP_A_DEVICE_LAST_FAILED_DRIVER, "vfio-pci");
+		nla_put_u32(msg, 250, 1);	/* newer attribute: ignored */
+	}
+	nla_nest_end(msg, d);
+}
+
+static void test_group(struct ig_nl *nl)
+{
+	struct nl_msg *msg = reply(IOGROUP_CMD_GROUP_GET);
+	struct nlattr *o;
+	struct ig_group g;
+
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 5);
+	nla_put_u32(msg, IOGROUP_A_GROUP_DOMAIN, IOGROUP_DOMAIN_UNMANAGED);
+	nla_put_u32(msg, IOGROUP_A_GROUP_DEFAULT_DOMAIN, IOGROUP_DOMAIN_DMA_FQ);
+	nla_put_u32(msg, IOGROUP_A_GROUP_KERNEL_USERS, 1);
+	o = nla_nest_start(msg, NLA_F_NESTED | IOGROUP_A_GROUP_OWNER);
+	nla_put_u32(msg, IOGROUP_A_OWNER_KIND, IOGROUP_OWNER_USER);
+	nla_put_u32(msg, IOGROUP_A_OWNER_PID, 1234);
+	nla_put_string(msg, IOGROUP_A_OWNER_COMM, "qemu");
+	nla_put_string(msg, IOGROUP_A_OWNER_CALLER, "vfio_container_attach_group [vfio]");
+	nla_put(msg, IOGROUP_A_OWNER_PAD, 0, NULL);
+	nla_put_u64(msg, IOGROUP_A_OWNER_SINCE, 123456789);
+	nla_nest_end(msg, o);
+	nla_put_u8(msg, IOGROUP_A_GROUP_VIABLE, 0);
+	put_device(msg, "0000:00:02.0", true);
+	put_device(msg, "0000:00:02.1", false);
+	nla_put_u8(msg, IOGROUP_A_GROUP_KERNEL_CLAIMED, 1);
+	nla_put_string(msg, IOGROUP_A_GROUP_DRIFT, "shadow: user; kernel: unclaimed");
+	nla_put_u64(msg, IOGROUP_A_GROUP_GENERATION, 12);
+	nla_put_u32(msg, 300, 7);		/* newer attribute: ignored */
+
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == 0);
+	CHECK(g.id == 5 && g.domain == IOGROUP_DOMAIN_UNMANAGED);
+	CHECK(g.has_default_domain && g.default_domain == IOGROUP_DOMAIN_DMA_FQ);
+	CHECK(g.kernel_users == 1 && !g.viable);
+	CHECK(g.has_kernel_claimed && g.kernel_claimed);
+	CHECK(g.drift && !strcmp(g.drift, "shadow: user; kernel: unclaimed"));
+	CHECK(g.generation == 12);
+	CHECK(g.owner.kind == IOGROUP_OWNER_USER && g.owner.has_pid &&
+	      g.owner.pid == 1234 && !strcmp(g.owner.comm, "qemu") &&
+	      !strcmp(g.owner.caller, "vfio_container_attach_group [vfio]") &&
+	      g.owner.has_since && g.owner.since_ns == 123456789);
+	CHECK(g.n_devices == 2);
+	if (g.n_devices == 2) {
+		struct ig_device *d = g.devices;
+
+		CHECK(!strcmp(d[0].name, "0000:00:02.0") &&
+		      !strcmp(d[0].bus, "pci"));
+		CHECK(d[0].has_vendor && d[0].vendor == 0x8086);
+		CHECK(d[0].has_device && d[0].device == 0x10d3);
+		CHECK(d[0].has_class && d[0].class_code == 0x020000);
+		CHECK(!strcmp(d[0].driver, "e1000e"));
+		CHECK(d[0].kernel_dma && d[0].blocks_viability &&
+		      !d[0].driver_managed_dma && !d[0].bridge);
+		CHECK(d[0].has_last_errno && d[0].last_errno == 517 &&
+		      !strcmp(d[0].last_failed_driver, "vfio-pci"));
+		CHECK(!strcmp(d[1].name, "0000:00:02.1") && !d[1].driver &&
+		      !d[1].has_vendor && !d[1].bus);
+	}
+	ig_group_free(&g);
+	nlmsg_free(msg);
+}
+
+static void test_malformed(struct ig_nl *nl)
+{
+	struct nl_msg *msg;
+	struct nlattr *d;
+	struct ig_group g;
+	uint16_t short_id = 5;
+
+	/* u32 attribute of 2 bytes */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put(msg, IOGROUP_A_GROUP_ID, sizeof(short_id), &short_id);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == -EBADMSG);
+	nlmsg_free(msg);
+
+	/* no group id */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put_u32(msg, IOGROUP_A_GROUP_DOMAIN, 1);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == -EBADMSG);
+	nlmsg_free(msg);
+
+	/* device name without NUL, after a good device */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 1);
+	put_device(msg, "0000:00:02.0", true);
+	d = nla_nest_start(msg, IOGROUP_A_GROUP_DEVICE);
+	nla_put(msg, IOGROUP_A_DEVICE_NAME, 4, "abcd");
+	nla_nest_end(msg, d);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == -EBADMSG);
+	CHECK(g.devices == NULL && g.n_devices == 0);
+	nlmsg_free(msg);
+
+	/* device without a name */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 1);
+	d = nla_nest_start(msg, IOGROUP_A_GROUP_DEVICE);
+	nla_put_flag(msg, IOGROUP_A_DEVICE_BRIDGE);
+	nla_nest_end(msg, d);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == -EBADMSG);
+	nlmsg_free(msg);
+
+	/* owner nest whose kind is a u8 */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 1);
+	d = nla_nest_start(msg, IOGROUP_A_GROUP_OWNER);
+	nla_put_u8(msg, IOGROUP_A_OWNER_KIND, 2);
+	nla_nest_end(msg, d);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+static void test_stats_event(struct ig_nl *nl)
+{
+	struct nl_msg *msg = reply(IOGROUP_CMD_STATS_GET);
+	struct ig_stats s = { 0 };
+	struct ig_event ev;
+
+	nla_put_u64(msg, IOGROUP_A_STATS_PROBE_HITS, 10);
+	nla_put_u64(msg, IOGROUP_A_STATS_EVENTS_DROPPED, 0);
+	nla_put_u32(msg, IOGROUP_A_STATS_GROUPS, 14);
+	nla_put_u64(msg, IOGROUP_A_STATS_BYTES, 1ULL << 33);
+	nla_put_string(msg, IOGROUP_A_STATS_HOOKS, "really_probe");
+	CHECK(stats_one(nl, nlmsg_hdr(msg), &s) == 0);
+	CHECK(s.has[IOGROUP_A_STATS_PROBE_HITS] && s.val[IOGROUP_A_STATS_PROBE_HITS] == 10);
+	CHECK(s.has[IOGROUP_A_STATS_EVENTS_DROPPED]);
+	CHECK(!s.has[IOGROUP_A_STATS_RESYNCS]);
+	CHECK(s.val[IOGROUP_A_STATS_GROUPS] == 14);
+	CHECK(s.val[IOGROUP_A_STATS_BYTES] == 1ULL << 33);
+	CHECK(s.hooks && !strcmp(s.hooks, "really_probe"));
+	ig_stats_free(&s);
+	nlmsg_free(msg);
+
+	msg = reply(IOGROUP_CMD_EVENT);
+	nla_put_u32(msg, IOGROUP_A_EVENT_TYPE, IOGROUP_EVENT_BIND_FAILED);
+	nla_put_u64(msg, IOGROUP_A_EVENT_SEQ, 7);
+	nla_put_u64(msg, IOGROUP_A_EVENT_TIMESTAMP, 99);
+	nla_put_u32(msg, IOGROUP_A_EVENT_GROUP_ID, 5);
+	nla_put_string(msg, IOGROUP_A_EVENT_DEVICE, "0000:00:02.0");
+	nla_put_string(msg, IOGROUP_A_EVENT_DRIVER, "virtio-pci");
+	nla_put_u32(msg, IOGROUP_A_EVENT_ERRNO, 19);
+	CHECK(parse_event(nlmsg_hdr(msg), &ev) == 0);
+	CHECK(ev.type == IOGROUP_EVENT_BIND_FAILED && ev.has_seq && ev.seq == 7 &&
+	      ev.timestamp_ns == 99 && ev.group == 5 && ev.has_errno &&
+	      ev.err == 19 && !strcmp(ev.device, "0000:00:02.0") &&
+	      !strcmp(ev.driver, "virtio-pci") && !ev.has_owner && !ev.comm);
+	ig_event_free(&ev);
+	nlmsg_free(msg);
+
+	msg = reply(IOGROUP_CMD_EVENT);		/* no type */
+	nla_put_u64(msg, IOGROUP_A_EVENT_SEQ, 7);
+	CHECK(parse_event(nlmsg_hdr(msg), &ev) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+/* Build an NLMSG_ERROR / NLMSG_DONE as the kernel does, with extack TLVs. */
+static size_t put_tlv(char *p, uint16_t type, const char *s)
+{
+	struct nlattr *a = (struct nlattr *)p;
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + strlen(s) + 1);
+	memcpy(p + NLA_HDRLEN, s, strlen(s) + 1);
+	return NLA_ALIGN(a->nla_len);
+}
+
+static void test_extack(struct ig_nl *nl)
+{
+	union {
+		char buf[512];
+		struct nlmsghdr align;
+	} u;
+	struct nlmsghdr *h = &u.align;
+	struct nlmsgerr *e = (struct nlmsgerr *)(u.buf + NLMSG_HDRLEN);
+	struct req r = { .nl = nl };
+	size_t len;
+
+	/* capped: nlmsgerr carries only the request's header */
+	memset(&u, 0, sizeof(u));
+	len = NLMSG_HDRLEN + sizeof(*e);
+	len += put_tlv(u.buf + len, NLMSGERR_ATTR_MSG, "no such device");
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_type = NLMSG_ERROR;
+	h->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	e->error = -ENODEV;
+	e->msg.nlmsg_len = 64;		/* the original request was longer */
+	CHECK(error_cb(NULL, e, &r) == NL_STOP);
+	CHECK(r.err == -ENODEV && r.done);
+	CHECK(!strcmp(nl->extack, "no such device"));
+
+	/* not capped: the whole request (header + 12 bytes) is echoed */
+	reset_error(nl);
+	memset(&u, 0, sizeof(u));
+	len = NLMSG_HDRLEN + sizeof(*e) + 12;
+	len += put_tlv(u.buf + len, NLMSGERR_ATTR_MSG, "Unknown attribute type");
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_flags = NLM_F_ACK_TLVS;
+	e->error = -EINVAL;
+	e->msg.nlmsg_len = NLMSG_HDRLEN + 12;
+	r.err = 0;
+	CHECK(error_cb(NULL, e, &r) == NL_STOP);
+	CHECK(r.err == -EINVAL);
+	CHECK(!strcmp(nl->extack, "Unknown attribute type"));
+
+	/* no TLVs flag: nothing parsed */
+	reset_error(nl);
+	h->nlmsg_flags = 0;
+	CHECK(error_cb(NULL, e, &r) == NL_STOP && !ig_nl_extack(nl));
+
+	/* bogus: message not NUL terminated -> ignored, no crash */
+	reset_error(nl);
+	memset(&u, 0, sizeof(u));
+	len = NLMSG_HDRLEN + sizeof(*e);
+	len += put_tlv(u.buf + len, NLMSGERR_ATTR_MSG, "abc");
+	u.buf[len - 1 - 0] = 'x';	/* overwrite padding/NUL */
+	u.buf[NLMSG_HDRLEN + sizeof(*e) + NLA_HDRLEN + 3] = 'x';
+	h->nlmsg_len = (uint32_t)len;
+	h->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
+	e->error = -EPERM;
+	CHECK(error_cb(NULL, e, &r) == NL_STOP && r.err == -EPERM);
+	CHECK(!ig_nl_extack(nl));
+
+	/* NLMSG_DONE of a failed dump, with a message */
+	{
+		struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS);
+		char tlv[64];
+		int v = -EMSGSIZE;
+
+		nlmsg_append(msg, &v, sizeof(v), NLMSG_ALIGNTO);
+		len = put_tlv(tlv, NLMSGERR_ATTR_MSG, "too big");
+		nlmsg_append(msg, tlv, len, NLMSG_ALIGNTO);
+		reset_error(nl);
+		memset(&r, 0, sizeof(r));
+		r.nl = nl;
+		CHECK(finish_cb(msg, &r) == NL_STOP);
+		CHECK(r.done && r.err == -EMSGSIZE);
+		CHECK(ig_nl_extack(nl) && !strcmp(nl->extack, "too big"));
+		nlmsg_free(msg);
+
+		msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
+		v = 0;
+		nlmsg_append(msg, &v, sizeof(v), NLMSG_ALIGNTO);
+		memset(&r, 0, sizeof(r));
+		r.nl = nl;
+		CHECK(finish_cb(msg, &r) == NL_STOP && r.done && r.err == 0);
+		nlmsg_free(msg);
+	}
+}
+
+int main(void)
+{
+	struct ig_nl *nl = calloc(1, sizeof(*nl));
+
+	test_group(nl);
+	test_malformed(nl);
+	test_stats_event(nl);
+	test_extack(nl);
+	free(nl);
+	if (failures) {
+		fprintf(stderr, "test_nl: %d failure(s)\n", failures);
+		return 1;
+	}
+	printf("test_nl: ok\n");
+	return 0;
+}
