@@ -42,6 +42,7 @@ copy_elf() {
 	done
 }
 
+chmod 755 "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,run,tmp,root,home/user,tests}
 mkdir -p "$root"/{usr/lib/iogroup-vm,etc/iogroup-vm}
 
@@ -71,12 +72,9 @@ user:x:1000:
 nogroup:x:65534:
 EOF
 chown 1000:1000 "$root/home/user"
-# as-user CMD...: run CMD as uid/gid 1000 without supplementary groups.
-cat >"$root/usr/bin/as-user" <<'EOF'
-#!/bin/sh
-exec setpriv --reuid=1000 --regid=1000 --clear-groups -- "$@"
-EOF
-chmod 755 "$root/usr/bin/as-user"
+# as-user [-u UID] CMD...: run CMD as uid/gid 1000, no supplementary groups.
+gcc -O2 -Wall -o "$root.as-user" "$VM_DIR/guest/as-user.c"
+copy_elf "$root.as-user" /usr/bin/as-user; rm -f "$root.as-user"
 printf '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n' >"$root/etc/ld.so.conf"
 echo "iogroup-vm" >"$root/etc/hostname"
 
@@ -104,10 +102,6 @@ install -m 755 "$VM_DIR/guest/init" "$root/init"
 install -m 644 "$VM_DIR/guest/runner.sh" "$VM_DIR/guest/topology.sh" \
 	"$root/usr/lib/iogroup-vm/"
 install -m 755 "$VM_DIR/demo.sh" "$root/usr/lib/iogroup-vm/demo.sh"
-if [ -d "$VM_DIR/selfcheck" ]; then
-	mkdir -p "$root/usr/lib/iogroup-vm/selfcheck"
-	cp -a "$VM_DIR/selfcheck/." "$root/usr/lib/iogroup-vm/selfcheck/"
-fi
 
 if [ -n "$CLI" ]; then
 	copy_elf "$CLI" /usr/bin/iogroup

@@ -85,7 +85,22 @@ build_userspace() {
 	else
 		echo "no cli/Makefile: the image has no CLI"
 	fi
-	if [ "$MODE" = check ] && [ -f "$REPO/tests/Makefile" ]; then
+	if [ "$MODE" = selfcheck ]; then
+		say "building the pipeline's self-check (tests/vm/selfcheck)"
+		TESTS_OUT=$BUILD/selfcheck
+		rm -rf "$TESTS_OUT"
+		mkdir -p "$TESTS_OUT/selfcheck"
+		cp "$VM_DIR"/selfcheck/*.sh "$TESTS_OUT/selfcheck/"
+		cp "$VM_DIR/selfcheck/run.list" "$TESTS_OUT/"
+		"$VM_DIR/kernel.sh" --tools
+		if gcc -Wall -O2 -I"$CACHE/ksft" -o "$TESTS_OUT/selfcheck/harness" \
+				"$VM_DIR/selfcheck/harness.c" >"$BUILD/selfcheck.log" 2>&1; then
+			host_result pass "build selfcheck"
+		else
+			host_result fail "build selfcheck" "$BUILD/selfcheck.log"
+		fi
+		export IOGROUP_VM_TIMEOUT=${IOGROUP_VM_TIMEOUT:-10}
+	elif [ "$MODE" = check ] && [ -f "$REPO/tests/Makefile" ]; then
 		say "building the tests (make -C tests OUT=build/vm/tests)"
 		rm -rf "$BUILD/tests"
 		if make -C "$REPO/tests" OUT="$BUILD/tests" KSFT_DIR="$CACHE/ksft" \
@@ -203,6 +218,7 @@ run_kernel() {
 	fi
 
 	local append="iogroup.mode=$MODE"
+	[ "$MODE" = selfcheck ] && append="iogroup.mode=check"
 	[ "$MODE" = demo ] && append="$append quiet"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroup.timeout=$IOGROUP_VM_TIMEOUT"
 	say "$series: booting $KVER (timeout ${VM_TIMEOUT}s; console: $out/console.log)"
