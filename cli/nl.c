@@ -236,6 +236,13 @@ static int transact(struct ig_nl *nl, struct nl_msg *msg,
 	while (!r.done) {
 		int n = nl_recvmsgs(nl->sk, cb);
 
+		/*
+		 * An error from the kernel (error_cb returns NL_STOP, which
+		 * libnl turns into a negative libnl code) or from parsing
+		 * wins over what nl_recvmsgs() says.
+		 */
+		if (r.err)
+			break;
 		if (n == -NLE_DUMP_INTR) {
 			ret = -EINTR;
 			goto out;
@@ -765,7 +772,16 @@ int ig_nl_watch(struct ig_nl *nl, int stop_fd, ig_event_cb cb, void *arg)
 	int ret = 0;
 
 	reset_error(nl);
-	ncb = nl_cb_alloc(NL_CB_DEFAULT);
+	/* Clone the socket's callbacks: they carry the disabled seq check. */
+	ncb = nl_socket_get_cb(nl->sk);
+	if (!ncb)
+		return -ENOMEM;
+	{
+		struct nl_cb *clone = nl_cb_clone(ncb);
+
+		nl_cb_put(ncb);
+		ncb = clone;
+	}
 	if (!ncb)
 		return -ENOMEM;
 	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &w);

@@ -290,6 +290,71 @@ static void test_extack(struct ig_nl *nl)
 	}
 }
 
+static int count_msgs(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
+{
+	(void)nl;
+	(void)nlh;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * The transport against a family every kernel has (nlctrl): a dump, a do
+ * with its ack, and a refused request with its errno and extended ack.
+ */
+static void test_live(void)
+{
+	struct ig_nl *nl = NULL;
+	struct nl_msg *msg;
+	int n, err;
+
+	err = ig_nl_open(&nl, false);
+	if (err != 0 && err != IG_ERR_NOFAMILY) {
+		printf("test_nl: no generic netlink here, live test skipped\n");
+		ig_nl_close(nl);
+		return;
+	}
+	nl->family = GENL_ID_CTRL;
+
+	n = 0;
+	msg = new_request(nl, CTRL_CMD_GETFAMILY, NLM_F_DUMP);
+	CHECK(transact(nl, msg, count_msgs, &n) == 0);
+	CHECK(n >= 1);			/* at least nlctrl itself */
+
+	n = 0;
+	msg = new_request(nl, CTRL_CMD_GETFAMILY, 0);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	CHECK(transact(nl, msg, count_msgs, &n) == 0);
+	CHECK(n == 1);
+
+	n = 0;
+	reset_error(nl);
+	msg = new_request(nl, CTRL_CMD_GETFAMILY, 0);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nosuchfam");
+	err = transact(nl, msg, count_msgs, &n);
+	if (err != -ENOENT)
+		printf("err=%d %s extack=%s\n", err, ig_nl_strerror(nl, err), ig_nl_extack(nl));
+	CHECK(err == -ENOENT);
+	CHECK(!strcmp(ig_nl_strerror(nl, err), strerror(ENOENT)));
+
+	/* A u16 attribute of 1 byte: refused by policy, with an extack. */
+	reset_error(nl);
+	msg = new_request(nl, CTRL_CMD_GETFAMILY, 0);
+	nla_put_u8(msg, CTRL_ATTR_FAMILY_ID, 1);
+	err = transact(nl, msg, count_msgs, &n);
+	CHECK(err < 0);
+	printf("test_nl: live: bad attribute -> %s; kernel says: %s\n",
+	       ig_nl_strerror(nl, err),
+	       ig_nl_extack(nl) ? ig_nl_extack(nl) : "(nothing)");
+
+	/* The socket still works after an error. */
+	n = 0;
+	msg = new_request(nl, CTRL_CMD_GETFAMILY, 0);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	CHECK(transact(nl, msg, count_msgs, &n) == 0 && n == 1);
+	ig_nl_close(nl);
+}
+
 int main(void)
 {
 	struct ig_nl *nl = calloc(1, sizeof(*nl));
@@ -299,6 +364,7 @@ int main(void)
 	test_stats_event(nl);
 	test_extack(nl);
 	free(nl);
+	test_live();
 	if (failures) {
 		fprintf(stderr, "test_nl: %d failure(s)\n", failures);
 		return 1;
