@@ -14,7 +14,9 @@
  *    __device_release_driver() where the former is inlined): unbound;
  *  - iommu_group_claim_dma_owner() / iommu_group_release_dma_owner(): a
  *    user-space owner (VFIO) took or gave back a group;
- *  - iommu_group_add_device() / iommu_group_remove_device(): hot-plug;
+ *  - iommu_group_add_device() / iommu_group_remove_device(): hot-plug, and
+ *    iommu_probe_device(), which attaches a new device's domain after it
+ *    joined its group;
  *  - iommu_attach_group() / iommu_detach_group(): domain switches.
  */
 #include <linux/device.h>
@@ -243,6 +245,18 @@ static int iogroup_add_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
+/* iommu_probe_device(dev) */
+static int iogroup_probe_device_entry(struct kretprobe_instance *ri,
+				      struct pt_regs *regs)
+{
+	struct iogroup_group_data *data = (void *)ri->data;
+
+	data->has_group = false;
+	data->dev = (struct device *)iogroup_arg(regs, 0);
+	data->caller = 0;
+	return 0;
+}
+
 /* iommu_group_remove_device(dev) */
 static int iogroup_remove_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
@@ -267,17 +281,20 @@ static int iogroup_remove_ret(struct kretprobe_instance *ri,
 
 struct iogroup_hook {
 	struct kretprobe rp;
+	bool optional;		/* a refinement: the kernel may lack it */
 	bool registered;
 };
 
-#define IOGROUP_HOOK(sym, entry, ret, type, active)			\
+#define IOGROUP_HOOK_OPT(sym, entry, ret, type, active, opt)		\
 	{ .rp = {							\
 		.kp.symbol_name = (sym),				\
 		.entry_handler = (entry),				\
 		.handler = (ret),					\
 		.data_size = sizeof(type),				\
 		.maxactive = (active),					\
-	} }
+	}, .optional = (opt) }
+#define IOGROUP_HOOK(sym, entry, ret, type, active)			\
+	IOGROUP_HOOK_OPT(sym, entry, ret, type, active, false)
 
 /* really_probe sleeps through a driver's probe: many run at once */
 #define IOGROUP_PROBE_MAXACTIVE	256
@@ -289,6 +306,8 @@ static struct iogroup_hook iogroup_hooks[] = {
 		     iogroup_release_ret, struct iogroup_release_data, 64),
 	IOGROUP_HOOK("iommu_group_add_device", iogroup_add_entry,
 		     iogroup_add_ret, struct iogroup_group_data, 32),
+	IOGROUP_HOOK_OPT("iommu_probe_device", iogroup_probe_device_entry,
+			 iogroup_add_ret, struct iogroup_group_data, 32, true),
 	IOGROUP_HOOK("iommu_group_remove_device", iogroup_remove_entry,
 		     iogroup_remove_ret, struct iogroup_group_data, 32),
 	IOGROUP_HOOK("iommu_attach_group", iogroup_domain_entry,
@@ -380,6 +399,10 @@ int iogroup_hooks_init(void)
 		const char *sym = rp->kp.symbol_name;
 
 		ret = register_kretprobe(rp);
+		if (ret && iogroup_hooks[i].optional) {
+			pr_info("not probing %s(): %d\n", sym, ret);
+			continue;
+		}
 		if (ret) {
 			pr_err("cannot probe %s(): %d; this kernel is not supported\n",
 			       sym, ret);
@@ -387,7 +410,7 @@ int iogroup_hooks_init(void)
 			return ret;
 		}
 		iogroup_hooks[i].registered = true;
-		if (i)
+		if (iogroup_hook_names[0])
 			strlcat(iogroup_hook_names, ",",
 				sizeof(iogroup_hook_names));
 		strlcat(iogroup_hook_names, sym, sizeof(iogroup_hook_names));
