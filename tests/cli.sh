@@ -1,0 +1,580 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli.sh: the iogroup CLI against ground truth (busybox sh, run as root in
+# the test VM).  JSON output is parsed with ./jsonq and compared with sysfs;
+# exit codes and messages with the documented contract; events seen by
+# `iogroup watch -j` with the sysfs writes that caused them.
+#
+# Helpers next to this script: ktap.sh, jsonq, asuser, sysfswrite.
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/ktap.sh"
+JSONQ=$HERE/jsonq
+ASUSER=$HERE/asuser
+SYSFSWRITE=$HERE/sysfswrite
+IOGROUP=${IOGROUP:-$(command -v iogroup)}
+UNPRIV_UID=1000
+EVENT_TIMEOUT=5		# seconds to wait for an event line
+T=$KTAP_TMP
+WATCH_PID=
+RESTORE_NIC=
+RESTORE_OVERRIDE=
+
+NTESTS=13
+ktap_plan $NTESTS
+
+if [ -z "$IOGROUP" ] || [ ! -x "$IOGROUP" ]; then
+	i=0
+	while [ $i -lt $NTESTS ]; do
+		i=$((i + 1))
+		ktap_skip "cli test $i" "no iogroup CLI in PATH"
+	done
+	ktap_finish
+fi
+ktap_diag "CLI: $IOGROUP"
+
+cleanup() {
+	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null
+	if [ -n "$RESTORE_OVERRIDE" ]; then
+		echo >"/sys/bus/pci/devices/$RESTORE_OVERRIDE/driver_override" 2>/dev/null
+	fi
+	if [ -n "$RESTORE_NIC" ] &&
+	   [ ! -e "/sys/bus/pci/devices/$RESTORE_NIC/driver" ]; then
+		echo "$RESTORE_NIC" >/sys/bus/pci/drivers/e1000e/bind 2>/dev/null
+	fi
+}
+trap cleanup EXIT
+
+# ------------------------------------------------------- ground truth ---
+
+sys_groups() {		# group ids, ascending
+	ls /sys/kernel/iommu_groups 2>/dev/null | sort -n
+}
+
+sys_group_devs() {	# GROUP -> device names, sorted
+	ls "/sys/kernel/iommu_groups/$1/devices" 2>/dev/null | sort
+}
+
+sys_ndevs() {		# devices in all groups
+	ls -d /sys/kernel/iommu_groups/*/devices/* 2>/dev/null | grep -c .
+}
+
+sys_driver() {		# DEV -> driver or "null"
+	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
+		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
+	else
+		echo null
+	fi
+}
+
+sys_group_of() {	# DEV -> its iommu_group
+	basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
+}
+
+sys_bridge() {		# DEV -> true if its header type is not "normal"
+	_h=$(od -An -tu1 -j14 -N1 "/sys/bus/pci/devices/$1/config" 2>/dev/null |
+	     tr -d ' ')
+	if [ -n "$_h" ]; then
+		[ $((_h & 127)) -ne 0 ] && echo true || echo false
+		return
+	fi
+	case $(cat "/sys/bus/pci/devices/$1/class") in
+	0x0604*|0x0607*|0x0609*) echo true ;;
+	*) echo false ;;
+	esac
+}
+
+drv_manages_dma() {	# DRIVER -> 0 if it is driver_managed_dma
+	case $1 in
+	vfio-pci|pci-stub|pcieport) return 0 ;;
+	hisi_acc_vfio_pci|mlx5_vfio_pci|virtio_vfio_pci|pds_vfio_pci) return 0 ;;
+	nvgrace_gpu_vfio_pci|qat_vfio_pci) return 0 ;;
+	vfio-platform|vfio-amba|vfio-fsl-mc) return 0 ;;
+	esac
+	return 1
+}
+
+sys_domain() {		# GROUP -> sysfs type in lower case (dma-fq, dma, ...)
+	tr 'A-Z' 'a-z' <"/sys/kernel/iommu_groups/$1/type" 2>/dev/null
+}
+
+# find_nic: the e1000e NIC (8086:10d3), bound to e1000e.
+find_nic() {
+	for d in /sys/bus/pci/drivers/e1000e/0000:*; do
+		[ -e "$d" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# find_unbound_edu: a QEMU edu device (1234:11e8) with no driver.
+find_unbound_edu() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1234 ] || continue
+		[ "$(cat "$d/device")" = 0x11e8 ] || continue
+		[ -e "$d/driver" ] && continue
+		basename "$d"
+		return 0
+	done
+	return 1
+}
+
+# -------------------------------------------------------- JSON checks ---
+
+# check_group_json FILE PREFIX: the group object at PREFIX (".[3]" in a
+# list, "" for show) agrees with sysfs.  fail()s with the differences.
+check_group_json() {
+	_f=$1
+	_p=$2
+	{
+		read -r _gid
+		read -r _ku
+		read -r _viable
+		read -r _kind
+		read -r _domain
+		read -r _ddomain
+		read -r _drift
+	} <<EOF
+$("$JSONQ" "$_p.group" "$_p.kernel_users" "$_p.viable" "$_p.owner.kind" \
+	"$_p.domain" "$_p.default_domain" "$_p.drift" <"$_f")
+EOF
+	if [ ! -d "/sys/kernel/iommu_groups/$_gid" ]; then
+		fail "group '$_gid' at '$_p' is not in /sys/kernel/iommu_groups"
+		return 1
+	fi
+	_ndev=$("$JSONQ" -l "$_p.devices" <"$_f")
+	_sysdevs=$(sys_group_devs "$_gid")
+	_nsys=$(echo "$_sysdevs" | grep -c .)
+	expect_eq "group $_gid: number of devices" "$_ndev" "$_nsys" || return 1
+	_jdevs=$(_di=0; while [ $_di -lt "$_ndev" ]; do
+			"$JSONQ" "$_p.devices[$_di].name" <"$_f"; _di=$((_di + 1)); done | sort)
+	expect_eq "group $_gid: device names" "$(echo $_jdevs)" "$(echo $_sysdevs)" ||
+		return 1
+	_sysku=0
+	_sysviable=true
+	_di=0
+	while [ $_di -lt "$_ndev" ]; do
+		_dp="$_p.devices[$_di]"
+		_di=$((_di + 1))
+		{
+			read -r _name
+			read -r _bus
+			read -r _vendor
+			read -r _device
+			read -r _class
+			read -r _bridge
+			read -r _driver
+			read -r _dmd
+			read -r _kdma
+			read -r _blocks
+		} <<EOF
+$("$JSONQ" "$_dp.name" "$_dp.bus" "$_dp.vendor" "$_dp.device" "$_dp.class" \
+	"$_dp.bridge" "$_dp.driver" "$_dp.driver_managed_dma" "$_dp.kernel_dma" \
+	"$_dp.blocks_viability" <"$_f")
+EOF
+		_s=/sys/bus/pci/devices/$_name
+		expect_eq "$_name: bus" "$_bus" pci
+		expect_eq "$_name: vendor" "$_vendor" "$(cat "$_s/vendor")"
+		expect_eq "$_name: device" "$_device" "$(cat "$_s/device")"
+		expect_eq "$_name: class" "$_class" "$(cat "$_s/class")"
+		expect_eq "$_name: bridge" "$_bridge" "$(sys_bridge "$_name")"
+		_sdrv=$(sys_driver "$_name")
+		expect_eq "$_name: driver" "$_driver" "$_sdrv"
+		if [ "$_sdrv" = null ]; then
+			_wdmd=false _wkdma=false
+		elif drv_manages_dma "$_sdrv"; then
+			_wdmd=true _wkdma=false
+		else
+			_wdmd=false _wkdma=true
+			_sysku=$((_sysku + 1))
+		fi
+		_wblocks=false
+		[ $_wkdma = true ] && [ "$(sys_bridge "$_name")" = false ] &&
+			_wblocks=true
+		[ $_wblocks = true ] && _sysviable=false
+		expect_eq "$_name: driver_managed_dma (driver $_sdrv)" "$_dmd" "$_wdmd"
+		expect_eq "$_name: kernel_dma (driver $_sdrv)" "$_kdma" "$_wkdma"
+		expect_eq "$_name: blocks_viability (driver $_sdrv)" "$_blocks" "$_wblocks"
+	done
+	expect_eq "group $_gid: kernel_users" "$_ku" "$_sysku"
+	expect_eq "group $_gid: viable" "$_viable" "$_sysviable"
+	if [ "$_sysku" -gt 0 ]; then
+		expect_eq "group $_gid: owner.kind" "$_kind" kernel
+	else
+		expect_eq "group $_gid: owner.kind" "$_kind" none
+	fi
+	_sdom=$(sys_domain "$_gid")
+	if [ -n "$_sdom" ] && [ "$_sdom" != unknown ]; then
+		expect_eq "group $_gid: domain" "$_domain" "$_sdom"
+		[ "$_ddomain" != null ] &&
+			expect_eq "group $_gid: default_domain" "$_ddomain" "$_sdom"
+	fi
+	expect_eq "group $_gid: drift on a quiet system" "$_drift" null
+	[ "$T_FAILED" = 0 ]
+}
+
+# ------------------------------------------------------------- tests ---
+
+# --version and help work without the module (and don't need it).
+t_version_help() {
+	if [ -e /sys/module/iogroup ]; then
+		rmmod iogroup || { fail "rmmod iogroup failed"; return; }
+	fi
+	[ -e /sys/module/iogroup ] && { fail "iogroup still loaded"; return; }
+	if cmd_ok "iogroup --version" "$IOGROUP" --version; then
+		[ -s "$CMD_OUT" ] || fail "iogroup --version printed nothing on stdout"
+		ktap_diag "version: $(head -n 1 "$CMD_OUT")"
+	fi
+	if cmd_ok "iogroup help" "$IOGROUP" help; then
+		[ -s "$CMD_OUT" ] || fail "iogroup help printed nothing on stdout"
+	fi
+	[ -e /sys/module/iogroup ] &&
+		ktap_diag "note: --version/help loaded the module"
+}
+
+# Resolving the family loads the module: rmmod; iogroup list.
+t_autoload() {
+	if [ -e /sys/module/iogroup ]; then
+		rmmod iogroup || { fail "rmmod iogroup failed"; return; }
+	fi
+	[ -e /sys/module/iogroup ] && { fail "iogroup still loaded after rmmod"; return; }
+	cmd_ok "iogroup list (module unloaded)" "$IOGROUP" list
+	[ -s "$CMD_OUT" ] || fail "iogroup list printed nothing"
+	[ -e /sys/module/iogroup ] || fail "/sys/module/iogroup absent after iogroup list"
+	lsmod | grep -q '^iogroup ' || fail "lsmod does not show iogroup"
+}
+
+t_list_json() {
+	cmd_ok "iogroup list -j" "$IOGROUP" list -j || return
+	cp "$CMD_OUT" "$T/list.json"
+	expect_eq "list -j: top-level type" "$("$JSONQ" -t . <"$T/list.json")" array ||
+		return
+	_n=$("$JSONQ" -l . <"$T/list.json")
+	_sys=$(sys_groups)
+	expect_eq "list -j: number of groups" "$_n" "$(echo "$_sys" | grep -c .)" || return
+	# ordered by group id: same sequence as sysfs sorted numerically
+	_ids=$(i=0; while [ $i -lt "$_n" ]; do "$JSONQ" ".[$i].group" <"$T/list.json"
+		i=$((i + 1)); done)
+	expect_eq "list -j: group ids in order" "$(echo $_ids)" "$(echo $_sys)" || return
+	i=0
+	while [ $i -lt "$_n" ]; do
+		check_group_json "$T/list.json" ".[$i]" || return
+		i=$((i + 1))
+	done
+}
+
+t_show_json() {
+	cmd_ok "iogroup list -j" "$IOGROUP" list -j || return
+	cp "$CMD_OUT" "$T/list.json"
+	_n=$("$JSONQ" -l . <"$T/list.json")
+	[ "$_n" -gt 0 ] || { fail "empty list"; return; }
+	i=0
+	while [ $i -lt "$_n" ]; do
+		_g=$("$JSONQ" ".[$i].group" <"$T/list.json")
+		cmd_ok "iogroup show -j $_g" "$IOGROUP" show -j "$_g" || return
+		cp "$CMD_OUT" "$T/show.json"
+		expect_eq "show -j $_g: type" "$("$JSONQ" -t . <"$T/show.json")" object ||
+			return
+		check_group_json "$T/show.json" "" || return
+		# same object as the list's entry
+		expect_eq "show -j $_g vs list -j entry" \
+			"$("$JSONQ" -c . <"$T/show.json")" \
+			"$("$JSONQ" -c ".[$i]" <"$T/list.json")" || return
+		i=$((i + 1))
+	done
+	# by device name: the group of sysfs' iommu_group link
+	for d in /sys/bus/pci/devices/*; do
+		_dev=${d##*/}
+		[ -e "$d/iommu_group" ] || continue
+		cmd_ok "iogroup show -j $_dev" "$IOGROUP" show -j "$_dev" || return
+		expect_eq "show -j $_dev: group" "$("$JSONQ" .group <"$CMD_OUT")" \
+			"$(sys_group_of "$_dev")"
+	done
+}
+
+# first_err_line: the first line of the last command's stderr.
+first_err_line() {
+	head -n 1 "$CMD_ERR"
+}
+
+expect_msg() {	# WHAT: stderr starts with "iogroup: "
+	case $(first_err_line) in
+	"iogroup: "?*) return 0 ;;
+	esac
+	fail "$1: stderr does not start with 'iogroup: ': '$(first_err_line)'"
+}
+
+t_usage_errors() {
+	cmd_fail "unknown command" 2 "$IOGROUP" frobnicate && expect_msg "unknown command"
+	cmd_fail "unknown option" 2 "$IOGROUP" --no-such-option && expect_msg "unknown option"
+	cmd_fail "unknown option of list" 2 "$IOGROUP" list --no-such-option &&
+		expect_msg "unknown option of list"
+	cmd_fail "show without argument" 2 "$IOGROUP" show && expect_msg "show without argument"
+	cmd_fail "show with 2 arguments" 2 "$IOGROUP" show 1 2 &&
+		expect_msg "show with 2 arguments"
+}
+
+t_show_missing() {
+	_g=99999
+	[ -d "/sys/kernel/iommu_groups/$_g" ] && { skip "group $_g exists"; return; }
+	cmd_fail "show $_g" 1 "$IOGROUP" show "$_g" && expect_msg "show $_g"
+	cmd_fail "show -j $_g" 1 "$IOGROUP" show -j "$_g" && expect_msg "show -j $_g"
+	[ -s "$CMD_OUT" ] && [ "$("$JSONQ" -t . <"$CMD_OUT" 2>/dev/null)" = object ] &&
+		fail "show -j $_g printed a group"
+	cmd_fail "show nosuchdevice" 1 "$IOGROUP" show nosuchdevice &&
+		expect_msg "show nosuchdevice"
+}
+
+t_check_clean() {
+	cmd_ok "iogroup check" "$IOGROUP" check
+	cmd_ok "iogroup check -j" "$IOGROUP" check -j || return
+	cp "$CMD_OUT" "$T/check.json"
+	expect_eq "check -j: ok" "$("$JSONQ" .ok <"$T/check.json")" true
+	expect_eq "check -j: groups_checked" "$("$JSONQ" .groups_checked <"$T/check.json")" \
+		"$(sys_groups | grep -c .)"
+	expect_eq "check -j: drift entries" "$("$JSONQ" -l .drift <"$T/check.json")" 0
+}
+
+t_stats_json() {
+	cmd_ok "iogroup stats -j" "$IOGROUP" stats -j || return
+	cp "$CMD_OUT" "$T/stats.json"
+	for k in probe_hits probe_bound probe_failed release_hits claim_hits \
+		 unclaim_hits probe_missed kprobe_missed events_sent events_dropped \
+		 resyncs drift_checks drift_found drift_groups groups devices bytes; do
+		expect_eq "stats -j: type of $k" "$("$JSONQ" -t ".$k" <"$T/stats.json")" int
+	done
+	expect_eq "stats -j: type of hooks" "$("$JSONQ" -t .hooks <"$T/stats.json")" string
+	expect_eq "stats -j: groups" "$("$JSONQ" .groups <"$T/stats.json")" \
+		"$(sys_groups | grep -c .)"
+	expect_eq "stats -j: devices" "$("$JSONQ" .devices <"$T/stats.json")" "$(sys_ndevs)"
+	expect_eq "stats -j: drift_groups" "$("$JSONQ" .drift_groups <"$T/stats.json")" 0
+	_hits=$("$JSONQ" .probe_hits <"$T/stats.json")
+	_bound=$("$JSONQ" .probe_bound <"$T/stats.json")
+	_failed=$("$JSONQ" .probe_failed <"$T/stats.json")
+	[ "$((_bound + _failed))" -le "$_hits" ] ||
+		fail "probe_bound $_bound + probe_failed $_failed > probe_hits $_hits"
+}
+
+t_unprivileged() {
+	[ "$(id -u)" = 0 ] || { skip "not root"; return; }
+	cmd_ok "asuser $UNPRIV_UID iogroup list -j" \
+		"$ASUSER" $UNPRIV_UID "$IOGROUP" list -j || return
+	expect_eq "list -j as uid $UNPRIV_UID: groups" "$("$JSONQ" -l . <"$CMD_OUT")" \
+		"$(sys_groups | grep -c .)"
+	cmd_ok "asuser $UNPRIV_UID iogroup stats -j" \
+		"$ASUSER" $UNPRIV_UID "$IOGROUP" stats -j || return
+	expect_eq "stats -j as uid $UNPRIV_UID: probe_hits type" \
+		"$("$JSONQ" -t .probe_hits <"$CMD_OUT")" int
+	_g=$(sys_groups | head -n 1)
+	cmd_ok "asuser $UNPRIV_UID iogroup show $_g" \
+		"$ASUSER" $UNPRIV_UID "$IOGROUP" show -j "$_g" || return
+	expect_eq "show -j $_g as uid $UNPRIV_UID" "$("$JSONQ" .group <"$CMD_OUT")" "$_g"
+}
+
+# wait_subscribed PID: until PID has a netlink socket in a multicast group
+# (/proc/net/netlink: Eth 16, Pid's low 22 bits = the pid, Groups != 0).
+# Groups only shows ids below 32: give up after 3 s and go on.
+wait_subscribed() {
+	_i=0
+	while [ $_i -lt 30 ]; do
+		kill -0 "$1" 2>/dev/null || return 1
+		awk -v p="$1" 'NR > 1 && $2 == 16 && and($3, 4194303) == p &&
+			$4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink &&
+			return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	ktap_diag "could not see the watcher's subscription in /proc/net/netlink"
+	return 0
+}
+
+# wait_event FILE EVENT DEVICE: the first line of FILE with both strings,
+# within EVENT_TIMEOUT seconds; printed on stdout.
+wait_event() {
+	_i=0
+	while [ $_i -lt $((EVENT_TIMEOUT * 10)) ]; do
+		_l=$(grep -F "\"$2\"" "$1" | grep -F "\"$3\"" | head -n 1)
+		[ -n "$_l" ] && { echo "$_l"; return 0; }
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+start_watch() {
+	: >"$T/watch.out"
+	"$IOGROUP" watch -j >"$T/watch.out" 2>"$T/watch.err" &
+	WATCH_PID=$!
+	wait_subscribed "$WATCH_PID" || {
+		fail "iogroup watch -j exited early: $(cat "$T/watch.err")"
+		WATCH_PID=
+		return 1
+	}
+}
+
+stop_watch() {
+	if [ -n "$WATCH_PID" ]; then
+		kill "$WATCH_PID" 2>/dev/null
+		wait "$WATCH_PID" 2>/dev/null
+	fi
+	WATCH_PID=
+	[ -s "$T/watch.out" ] && sed 's/^/# watch: /' "$T/watch.out"
+	[ -s "$T/watch.err" ] && sed 's/^/# watch stderr: /' "$T/watch.err"
+	# every line is JSON with an event name and a seq, seq increasing
+	if [ -s "$T/watch.out" ]; then
+		"$JSONQ" -t .event <"$T/watch.out" >"$T/watch.types" ||
+			{ fail "watch -j output is not a JSON stream"; return; }
+		grep -qv '^string$' "$T/watch.types" && fail "watch -j: a line without event"
+		"$JSONQ" .seq <"$T/watch.out" |
+			awk 'NR > 1 && $1 + 0 <= last + 0 { bad = 1 } { last = $1 }
+			     END { exit bad }' ||
+			fail "watch -j: seq not strictly increasing"
+	fi
+}
+
+# watch -j sees an unbind and a bind of the NIC.
+t_watch_bind_unbind() {
+	_nic=$(find_nic) || { skip "no e1000e NIC bound to e1000e"; return; }
+	_grp=$(sys_group_of "$_nic")
+	ktap_diag "NIC $_nic, group $_grp"
+	start_watch || return
+	RESTORE_NIC=$_nic
+	echo "$_nic" >/sys/bus/pci/drivers/e1000e/unbind ||
+		{ fail "unbind $_nic failed"; stop_watch; return; }
+	[ -e "/sys/bus/pci/devices/$_nic/driver" ] && fail "$_nic still bound"
+	if _l=$(wait_event "$T/watch.out" device-unbound "$_nic"); then
+		echo "$_l" >"$T/ev.json"
+		expect_eq "unbound: event" "$("$JSONQ" .event <"$T/ev.json")" device-unbound
+		expect_eq "unbound: device" "$("$JSONQ" .device <"$T/ev.json")" "$_nic"
+		expect_eq "unbound: driver" "$("$JSONQ" .driver <"$T/ev.json")" e1000e
+		expect_eq "unbound: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
+		expect_eq "unbound: seq type" "$("$JSONQ" -t .seq <"$T/ev.json")" int
+	else
+		fail "no device-unbound line for $_nic within ${EVENT_TIMEOUT}s"
+	fi
+	# the CLI shows the device unbound (ground truth: sysfs)
+	if cmd_ok "show -j $_nic after unbind" "$IOGROUP" show -j "$_nic"; then
+		cp "$CMD_OUT" "$T/show.json"
+		check_group_json "$T/show.json" ""
+	fi
+	echo "$_nic" >/sys/bus/pci/drivers/e1000e/bind ||
+		{ fail "bind $_nic failed"; stop_watch; return; }
+	expect_eq "sysfs driver of $_nic" "$(sys_driver "$_nic")" e1000e
+	if _l=$(wait_event "$T/watch.out" device-bound "$_nic"); then
+		echo "$_l" >"$T/ev.json"
+		expect_eq "bound: event" "$("$JSONQ" .event <"$T/ev.json")" device-bound
+		expect_eq "bound: device" "$("$JSONQ" .device <"$T/ev.json")" "$_nic"
+		expect_eq "bound: driver" "$("$JSONQ" .driver <"$T/ev.json")" e1000e
+		expect_eq "bound: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
+	else
+		fail "no device-bound line for $_nic within ${EVENT_TIMEOUT}s"
+	fi
+	stop_watch
+	RESTORE_NIC=
+	if cmd_ok "show -j $_nic after bind" "$IOGROUP" show -j "$_nic"; then
+		cp "$CMD_OUT" "$T/show.json"
+		check_group_json "$T/show.json" ""
+	fi
+}
+
+# A failed probe shows in watch -j and in show -j's last_error, with the
+# errno the sysfs write failed with.
+t_bind_failed() {
+	modprobe virtio_pci 2>/dev/null
+	[ -w /sys/bus/pci/drivers/virtio-pci/bind ] || { skip "no virtio-pci driver"; return; }
+	_edu=$(find_unbound_edu) || { skip "no unbound edu device"; return; }
+	_grp=$(sys_group_of "$_edu")
+	ktap_diag "edu $_edu, group $_grp"
+	start_watch || return
+	RESTORE_OVERRIDE=$_edu
+	echo virtio-pci >"/sys/bus/pci/devices/$_edu/driver_override" ||
+		{ fail "cannot set driver_override"; stop_watch; return; }
+	_werr=$("$SYSFSWRITE" /sys/bus/pci/drivers/virtio-pci/bind "$_edu")
+	_rc=$?
+	echo >"/sys/bus/pci/devices/$_edu/driver_override"
+	RESTORE_OVERRIDE=
+	if [ $_rc -ne 1 ]; then
+		fail "binding virtio-pci to $_edu: sysfswrite exit $_rc (want a failed write)"
+		stop_watch
+		return
+	fi
+	_errno=${_werr% *}
+	_ename=${_werr#* }
+	ktap_diag "bind write failed with $_errno $_ename"
+	expect_eq "sysfs driver of $_edu" "$(sys_driver "$_edu")" null
+	if _l=$(wait_event "$T/watch.out" bind-failed "$_edu"); then
+		echo "$_l" >"$T/ev.json"
+		expect_eq "bind-failed: errno" "$("$JSONQ" .errno <"$T/ev.json")" "$_errno"
+		expect_eq "bind-failed: errno_name" "$("$JSONQ" .errno_name <"$T/ev.json")" \
+			"$_ename"
+		expect_eq "bind-failed: driver" "$("$JSONQ" .driver <"$T/ev.json")" virtio-pci
+		expect_eq "bind-failed: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
+	else
+		fail "no bind-failed line for $_edu within ${EVENT_TIMEOUT}s"
+	fi
+	stop_watch
+	cmd_ok "show -j $_edu" "$IOGROUP" show -j "$_edu" || return
+	cp "$CMD_OUT" "$T/show.json"
+	_i=0
+	_n=$("$JSONQ" -l .devices <"$T/show.json")
+	while [ $_i -lt "$_n" ]; do
+		[ "$("$JSONQ" ".devices[$_i].name" <"$T/show.json")" = "$_edu" ] && break
+		_i=$((_i + 1))
+	done
+	[ $_i -lt "$_n" ] || { fail "$_edu not in show -j $_edu"; return; }
+	_le=".devices[$_i].last_error"
+	expect_eq "last_error.errno" "$("$JSONQ" "$_le.errno" <"$T/show.json")" "$_errno"
+	expect_eq "last_error.name" "$("$JSONQ" "$_le.name" <"$T/show.json")" "$_ename"
+	expect_eq "last_error.driver" "$("$JSONQ" "$_le.driver" <"$T/show.json")" virtio-pci
+	expect_eq "driver of $_edu" "$("$JSONQ" ".devices[$_i].driver" <"$T/show.json")" null
+}
+
+# stats follow a bind: probe_hits and events_sent grow.
+t_stats_follow() {
+	_nic=$(find_nic) || { skip "no e1000e NIC bound to e1000e"; return; }
+	cmd_ok "stats -j before" "$IOGROUP" stats -j || return
+	_h0=$("$JSONQ" .probe_hits <"$CMD_OUT")
+	_e0=$("$JSONQ" .events_sent <"$CMD_OUT")
+	start_watch || return
+	RESTORE_NIC=$_nic
+	echo "$_nic" >/sys/bus/pci/drivers/e1000e/unbind || fail "unbind failed"
+	echo "$_nic" >/sys/bus/pci/drivers/e1000e/bind || fail "bind failed"
+	wait_event "$T/watch.out" device-bound "$_nic" >/dev/null ||
+		fail "no device-bound line for $_nic"
+	stop_watch
+	RESTORE_NIC=
+	cmd_ok "stats -j after" "$IOGROUP" stats -j || return
+	_h1=$("$JSONQ" .probe_hits <"$CMD_OUT")
+	_e1=$("$JSONQ" .events_sent <"$CMD_OUT")
+	[ "$_h1" -gt "$_h0" ] || fail "probe_hits $_h0 -> $_h1 after a bind"
+	[ "$_e1" -ge "$((_e0 + 2))" ] || fail "events_sent $_e0 -> $_e1 after 2 events"
+}
+
+# check stays clean after all that.
+t_check_after() {
+	cmd_ok "iogroup check after the tests" "$IOGROUP" check
+	cmd_ok "iogroup list -j" "$IOGROUP" list -j || return
+	cp "$CMD_OUT" "$T/list.json"
+	_n=$("$JSONQ" -l . <"$T/list.json")
+	i=0
+	while [ $i -lt "$_n" ]; do
+		check_group_json "$T/list.json" ".[$i]" || return
+		i=$((i + 1))
+	done
+}
+
+ktap_run "version and help without the module" t_version_help
+ktap_run "module autoload by iogroup list" t_autoload
+[ -e /sys/module/iogroup ] || modprobe iogroup
+ktap_run "list -j matches sysfs" t_list_json
+ktap_run "show -j matches sysfs and list" t_show_json
+ktap_run "usage errors exit 2" t_usage_errors
+ktap_run "show of a missing group or device exits 1" t_show_missing
+ktap_run "check on a clean system" t_check_clean
+ktap_run "stats -j" t_stats_json
+ktap_run "unprivileged queries" t_unprivileged
+ktap_run "watch -j sees unbind and bind" t_watch_bind_unbind
+ktap_run "failed probe reported with its errno" t_bind_failed
+ktap_run "stats follow a bind" t_stats_follow
+ktap_run "check and list after the tests" t_check_after
+ktap_finish
