@@ -6,6 +6,8 @@
  */
 #include "../nl.c"
 
+#include <unistd.h>
+
 static int failures;
 
 #define CHECK(cond)							\
@@ -355,6 +357,88 @@ static void test_live(void)
 	ig_nl_close(nl);
 }
 
+struct watch_test {
+	int n, stop_w;
+	uint64_t seqs[4];
+};
+
+static int on_ev(const struct ig_event *ev, void *arg)
+{
+	struct watch_test *t = arg;
+
+	if (!ev || t->n >= 4)
+		return -EPROTO;
+	t->seqs[t->n++] = ev->seq;
+	if (ev->type == IOGROUP_EVENT_RESYNC)
+		CHECK(write(t->stop_w, "x", 1) == 1);
+	return 0;
+}
+
+/*
+ * ig_nl_watch() fed by a second socket that unicasts fake events to it
+ * (only root may send to a user-space port): event parsing, the disabled
+ * sequence check, skipping of foreign messages, and the stop fd.
+ */
+static void test_watch_live(void)
+{
+	struct ig_nl *nl = calloc(1, sizeof(*nl));
+	struct nl_sock *tx = nl_socket_alloc();
+	struct watch_test t = { 0 };
+	struct nl_msg *msg;
+	int p[2], err;
+
+	if (!nl || !tx || pipe(p))
+		abort();
+	nl->sk = nl_socket_alloc();
+	nl->family = 0x7777;		/* a made-up family id */
+	if (!nl->sk || genl_connect(nl->sk) || genl_connect(tx)) {
+		printf("test_nl: no generic netlink here, watch test skipped\n");
+		goto out;
+	}
+	nl_socket_disable_seq_check(nl->sk);
+	nl_socket_set_nonblocking(nl->sk);
+	nl_socket_set_peer_port(tx, nl_socket_get_local_port(nl->sk));
+	t.stop_w = p[1];
+
+	msg = nlmsg_alloc();		/* event 1 */
+	genlmsg_put(msg, 0, 0, 0x7777, 0, 0, IOGROUP_CMD_EVENT, 1);
+	nla_put_u32(msg, IOGROUP_A_EVENT_TYPE, IOGROUP_EVENT_DEVICE_BOUND);
+	nla_put_u64(msg, IOGROUP_A_EVENT_SEQ, 1);
+	nla_put_string(msg, IOGROUP_A_EVENT_DEVICE, "0000:00:02.0");
+	err = nl_send_auto(tx, msg);
+	nlmsg_free(msg);
+	if (err < 0) {
+		printf("test_nl: cannot unicast to a user socket (%s), watch test skipped\n",
+		       nl_geterror(err));
+		goto out;
+	}
+	msg = nlmsg_alloc();		/* another family: ignored */
+	genlmsg_put(msg, 0, 0, 0x7778, 0, 0, IOGROUP_CMD_EVENT, 1);
+	nla_put_u32(msg, IOGROUP_A_EVENT_TYPE, IOGROUP_EVENT_DEVICE_BOUND);
+	nl_send_auto(tx, msg);
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();		/* another command: ignored */
+	genlmsg_put(msg, 0, 0, 0x7777, 0, 0, IOGROUP_CMD_GROUP_GET, 1);
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 1);
+	nl_send_auto(tx, msg);
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();		/* event 2: stops the test */
+	genlmsg_put(msg, 0, 0, 0x7777, 0, 0, IOGROUP_CMD_EVENT, 1);
+	nla_put_u32(msg, IOGROUP_A_EVENT_TYPE, IOGROUP_EVENT_RESYNC);
+	nla_put_u64(msg, IOGROUP_A_EVENT_SEQ, 2);
+	nl_send_auto(tx, msg);
+	nlmsg_free(msg);
+
+	err = ig_nl_watch(nl, p[0], on_ev, &t);
+	CHECK(err == 0);
+	CHECK(t.n == 2 && t.seqs[0] == 1 && t.seqs[1] == 2);
+out:
+	close(p[0]);
+	close(p[1]);
+	nl_socket_free(tx);
+	ig_nl_close(nl);
+}
+
 int main(void)
 {
 	struct ig_nl *nl = calloc(1, sizeof(*nl));
@@ -365,6 +449,7 @@ int main(void)
 	test_extack(nl);
 	free(nl);
 	test_live();
+	test_watch_live();
 	if (failures) {
 		fprintf(stderr, "test_nl: %d failure(s)\n", failures);
 		return 1;
