@@ -10,6 +10,8 @@
 #   A program whose own result is "not ok" while none of its test cases
 #   failed (crash, timeout, bad exit status) also counts as one failure.
 #   A program that started but never got a result (VM died) is a failure.
+#   So is a program whose own plan ("1..N") does not match the number of
+#   its test cases.
 # details: for failure number i, file DIR/i holds the output leading to it.
 # meta: "plan=N results=M done=0|1" of the top-level document.
 
@@ -37,6 +39,7 @@ function section_tail(   i, s, from) {
 
 function reset_section(   d) {
 	nsec = 0; nleaf = 0; nfailed_leaf = 0; block = ""
+	subind = -1; subplan = -1; subcount = 0
 	for (d in child) delete child[d]
 }
 
@@ -65,6 +68,11 @@ BEGIN {
 		sub(/^# +RUN +/, "", lastrun)
 		sub(/ \.\.\..*/, "", lastrun)
 	}
+	# The program's own plan: the first "1..N" inside its section.
+	if (ind > 0 && subind < 0 && body ~ /^1\.\.[0-9]+/) {
+		subind = ind
+		subplan = substr(body, 4) + 0
+	}
 	if (body !~ /^(not )?ok [0-9]+/)
 		next
 
@@ -92,6 +100,7 @@ BEGIN {
 	}
 	for (d = 0; d < ind; d++) child[d]++
 
+	if (ind > 0 && ind == subind) subcount++
 	if (ind > 0) {
 		# A test case of the current program.
 		if (leaf) {
@@ -105,10 +114,17 @@ BEGIN {
 
 	# A top-level result: a program or a guest check.
 	ntop++
-	if (leaf) {
+	if (status == "fail" && nfailed_leaf == 0) {
+		# Crash, timeout or bad exit status while no test case failed.
+		if (leaf)
+			emit("fail", name, block)
+		else
+			emit("fail", name ": " (directive != "" ? directive : "exit status"), section_tail())
+	} else if (status != "fail" && subplan >= 0 && subcount != subplan) {
+		# Test cases went missing although the program claims success.
+		emit("fail", name ": planned " subplan " test cases, ran " subcount, section_tail())
+	} else if (leaf) {
 		emit(status, name, block)
-	} else if (status == "fail" && nfailed_leaf == 0) {
-		emit("fail", name ": " (directive != "" ? directive : "exit status"), section_tail())
 	}
 	current = ""
 	reset_section()

@@ -46,6 +46,12 @@ done
 
 export IOGROUP_CACHE=$CACHE
 mkdir -p "$BUILD" "$CACHE"
+# One run at a time per cache: runs share the DKMS trees and build/vm.
+exec 9>"$CACHE/run.lock"
+if ! flock -n 9; then
+	echo "run.sh: another run holds $CACHE/run.lock; waiting for it" >&2
+	flock 9
+fi
 RESULTS=$BUILD/results
 DETAILS=$BUILD/details
 rm -rf "$RESULTS" "$DETAILS"

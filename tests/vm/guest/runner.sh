@@ -122,7 +122,7 @@ for p in $progs; do
 	case $p in /*) cmd=$p ;; *) cmd=./${p#./} ;; esac
 	echo 255 >"$rcfile"
 	rm -f "$tofile"
-	run_prog "$cmd" | indent
+	run_prog "$cmd" 2>&1 | indent
 	rc=$(cat "$rcfile")
 	if [ -f "$tofile" ]; then
 		echo "# $name: killed after ${PROG_TIMEOUT}s (exit status $rc)"
