@@ -19,7 +19,10 @@ run() {
 	return $rc
 }
 
-sleep_ms() { usleep $(($1 * 1000)); }
+run_sh() {	# run_sh 'SHELL CODE': shows and runs it
+	echo "\$ $1"
+	sh -c "$1"
+}
 
 echo
 echo "================ iogroup demo ================"
@@ -31,29 +34,29 @@ if ! command -v iogroup >/dev/null; then
 	exit 1
 fi
 
-step "The module is not loaded; the CLI's family lookup autoloads it"
-run lsmod
-run iogroup list
-run lsmod
+step "iogroup is not loaded yet"
+run_sh 'lsmod | grep -w iogroup || echo "(not loaded)"'
 
-step "All IOMMU groups"
+step "All IOMMU groups: the CLI resolves the genl family, the kernel autoloads iogroup"
 run iogroup list
+run_sh 'lsmod | grep -w iogroup'
 
 step "The multi-device group $MULTI_GROUP (the PCIe-to-PCI bridge and its devices)"
 run iogroup show "$MULTI_GROUP"
 
-step "Watching events in the background: iogroup watch"
+step "Watching events in the background"
+echo "\$ iogroup watch &"
 iogroup watch >/tmp/watch.log 2>&1 &
 watch_pid=$!
 sleep 1
 
 step "Unbinding the NIC $NIC from e1000e"
-run sh -c "echo $NIC > /sys/bus/pci/drivers/e1000e/unbind"
+run_sh "echo $NIC > /sys/bus/pci/drivers/e1000e/unbind"
 sleep 1
 run iogroup show "$(pci_group "$NIC")"
 
 step "Binding it again"
-run sh -c "echo $NIC > /sys/bus/pci/drivers/e1000e/bind"
+run_sh "echo $NIC > /sys/bus/pci/drivers/e1000e/bind"
 sleep 1
 run iogroup show "$(pci_group "$NIC")"
 

@@ -29,6 +29,10 @@ set -euo pipefail
 CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
 TOOLS_SERIES=6.1	# linux-source-<this> provides kselftest and checkpatch
 
+TMPS=()
+cleanup() { [ ${#TMPS[@]} -eq 0 ] || rm -rf "${TMPS[@]}"; }
+trap cleanup EXIT
+
 log() { printf '[kernel] %s\n' "$*" >&2; }
 die() { printf '[kernel] error: %s\n' "$*" >&2; exit 1; }
 
@@ -102,6 +106,7 @@ fetch_tools() {
 	fetch "$src"
 	log "extracting kselftest and checkpatch from $(basename "$(deb_of "$src")")"
 	tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+	TMPS+=("$tmp")
 	# Only the tarball member we need; then only 5 files out of it.
 	dpkg-deb --fsys-tarfile "$(deb_of "$src")" |
 		tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
@@ -142,6 +147,7 @@ fetch_series() {
 	fetch "$image" "$headers" $deps
 
 	tmp=$(mktemp -d "$CACHE/k/.tmp.XXXXXX")
+	TMPS+=("$tmp")
 	for p in "$image" "$headers" $deps; do
 		log "extracting $(basename "$(deb_of "$p")")"
 		dpkg-deb -x "$(deb_of "$p")" "$tmp"

@@ -255,7 +255,14 @@ run_kernel() {
 		host_result pass "${p}console clean"
 	fi
 
-	[ "$MODE" = demo ] && return
+	if [ "$MODE" = demo ]; then
+		if grep -q 'iogroup-vm: demo exited with status 0' "$out/console.log"; then
+			host_result pass "${p}demo"
+		else
+			host_result fail "${p}demo" "$out/console.log"
+		fi
+		return
+	fi
 	local meta plan results done
 	awk -v prefix="$p" -v results="$RESULTS" -v details="$DETAILS/$series" \
 		-v meta="$out/ktap.meta" -f "$VM_DIR/ktap.awk" \
@@ -267,6 +274,20 @@ run_kernel() {
 	else
 		host_result fail "${p}ktap complete ($meta)" "$out/ktap.log"
 	fi
+}
+
+show_failures() {
+	local f k
+	say "FAILURES"
+	for f in $(find "$DETAILS" -type f | sort -V); do
+		echo "--- FAIL: $(head -n 1 "$f")"
+		tail -n +2 "$f" | sed 's/^/    /'
+	done
+	for k in $KERNELS; do
+		[ -s "$BUILD/$k/console.log" ] || continue
+		say "$k: last 40 lines of the console (build/vm/$k/console.log)"
+		tail -n 40 "$BUILD/$k/console.log"
+	done
 }
 
 # -- main -----------------------------------------------------------------------------
@@ -285,9 +306,13 @@ for k in $KERNELS; do
 done
 
 if [ "$MODE" = demo ]; then
+	if grep -q '^fail' "$RESULTS"; then
+		show_failures
+		say "demo FAILED (console: build/vm/<series>/console.log)"
+		exit 1
+	fi
 	say "demo finished (console: build/vm/<series>/console.log)"
-	! grep -q '^fail' "$RESULTS"
-	exit $?
+	exit 0
 fi
 
 if [ "$MODE" = selfcheck ]; then
@@ -306,18 +331,7 @@ npass=$(grep -c '^pass' "$RESULTS" || true)
 nfail=$(grep -c '^fail' "$RESULTS" || true)
 nskip=$(grep -c '^skip' "$RESULTS" || true)
 
-if [ "$nfail" -gt 0 ]; then
-	say "FAILURES"
-	for f in $(find "$DETAILS" -type f | sort -V); do
-		echo "--- FAIL: $(head -n 1 "$f")"
-		tail -n +2 "$f" | sed 's/^/    /'
-	done
-	for k in $KERNELS; do
-		[ -f "$BUILD/$k/console.log" ] || continue
-		say "$k: last 40 lines of the console (build/vm/$k/console.log)"
-		tail -n 40 "$BUILD/$k/console.log"
-	done
-fi
+[ "$nfail" -gt 0 ] && show_failures
 
 say "results"
 grep -v '^pass' "$RESULTS" | sed 's/^\([a-z]*\)\t/\U\1\E  /' || true
