@@ -80,6 +80,10 @@ host_result() {
 CLI=
 TESTS_OUT=
 build_userspace() {
+	# kselftest_harness.h for the tests (and checkpatch): from linux-source.
+	if ! "$VM_DIR/kernel.sh" --tools >"$BUILD/ksft.log" 2>&1; then
+		host_result fail "fetch kselftest headers" "$BUILD/ksft.log"
+	fi
 	if [ -f "$REPO/cli/Makefile" ]; then
 		say "building the CLI (make -C cli)"
 		if make -C "$REPO/cli" >"$BUILD/cli.log" 2>&1; then
@@ -98,7 +102,6 @@ build_userspace() {
 		mkdir -p "$TESTS_OUT/selfcheck"
 		cp "$VM_DIR"/selfcheck/*.sh "$TESTS_OUT/selfcheck/"
 		cp "$VM_DIR/selfcheck/run.list" "$TESTS_OUT/"
-		"$VM_DIR/kernel.sh" --tools
 		if gcc -Wall -O2 -I"$CACHE/ksft" -o "$TESTS_OUT/selfcheck/harness" \
 				"$VM_DIR/selfcheck/harness.c" >"$BUILD/selfcheck.log" 2>&1; then
 			host_result pass "build selfcheck"
