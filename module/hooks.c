@@ -44,6 +44,7 @@ struct iogroup_group_data {
 	u32 group_id;
 	bool has_group;
 	unsigned long caller;
+	const void *cookie;
 };
 
 static unsigned long iogroup_arg(struct pt_regs *regs, unsigned int n)
@@ -155,7 +156,9 @@ static int iogroup_claim_entry(struct kretprobe_instance *ri,
 	struct iogroup_group_data *data = (void *)ri->data;
 
 	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 0));
+	data->cookie = (const void *)iogroup_arg(regs, 1);
 	data->caller = iogroup_compat_return_address(regs);
+	data->dev = NULL;
 	return 0;
 }
 
@@ -172,6 +175,7 @@ static void iogroup_group_event(struct iogroup_group_data *data,
 	ev->group_id = data->group_id;
 	ev->has_group = data->has_group;
 	ev->caller = data->caller;
+	ev->cookie = data->cookie;
 	if (data->dev)
 		ev->dev = get_device(data->dev);
 	iogroup_hook_queue(ev);
@@ -195,6 +199,7 @@ static int iogroup_group_entry(struct kretprobe_instance *ri,
 	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 0));
 	data->dev = NULL;
 	data->caller = 0;
+	data->cookie = NULL;
 	return 0;
 }
 
@@ -215,6 +220,7 @@ static int iogroup_domain_entry(struct kretprobe_instance *ri,
 	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 1));
 	data->dev = NULL;
 	data->caller = 0;
+	data->cookie = NULL;
 	return 0;
 }
 
@@ -234,6 +240,7 @@ static int iogroup_add_entry(struct kretprobe_instance *ri,
 	data->has_group = false;
 	data->dev = (struct device *)iogroup_arg(regs, 1);
 	data->caller = 0;
+	data->cookie = NULL;
 	return 0;
 }
 
@@ -254,6 +261,7 @@ static int iogroup_probe_device_entry(struct kretprobe_instance *ri,
 	data->has_group = false;
 	data->dev = (struct device *)iogroup_arg(regs, 0);
 	data->caller = 0;
+	data->cookie = NULL;
 	return 0;
 }
 
@@ -267,6 +275,7 @@ static int iogroup_remove_entry(struct kretprobe_instance *ri,
 	iogroup_save_group(data, READ_ONCE(dev->iommu_group));
 	data->dev = NULL;
 	data->caller = 0;
+	data->cookie = NULL;
 	return 0;
 }
 
@@ -276,6 +285,70 @@ static int iogroup_remove_ret(struct kretprobe_instance *ri,
 	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_MEMBERSHIP);
 	return 0;
 }
+
+/* ---- the veto: bus dma_configure() ------------------------------------ */
+
+/*
+ * Runs instead of pci_dma_configure() / platform_dma_configure() for a
+ * kernel DMA-API driver binding to a device of a claimed group: the probe
+ * fails with -EBUSY before the bus code takes any DMA-ownership count, as
+ * the kernel's own ownership check would make it.
+ */
+static noinline int iogroup_veto_dma_configure(struct device *dev)
+{
+	return -EBUSY;
+}
+
+/*
+ * Entry of the bus's dma_configure(dev): really_probe() set dev->driver
+ * already.  Drivers that manage DMA themselves pass; so does a call with no
+ * driver (newer kernels configure DMA at IOMMU probe time).  Changing the
+ * instruction pointer and returning 1 is the kprobes way to change the
+ * execution path (Documentation/trace/kprobes.rst): the probed function is
+ * skipped and iogroup_veto_dma_configure() returns to its caller.
+ */
+static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct device *dev = (struct device *)iogroup_arg(regs, 0);
+	struct device_driver *drv;
+	struct iommu_group *grp;
+	bool veto = false;
+
+	rcu_read_lock();
+	drv = READ_ONCE(dev->driver);
+	grp = READ_ONCE(dev->iommu_group);
+	if (drv && grp && iogroup_vetoed(iommu_group_id(grp)) &&
+	    !iogroup_driver_manages_dma(dev, drv))
+		veto = true;
+	rcu_read_unlock();
+	if (!veto)
+		return 0;
+	atomic64_inc(&iogroup_stats.vetoes);
+	instruction_pointer_set(regs, (unsigned long)iogroup_veto_dma_configure);
+	return 1;
+}
+
+/* A post handler makes kprobes-on-ftrace register as IP-modifying. */
+static void iogroup_veto_post(struct kprobe *p, struct pt_regs *regs,
+			      unsigned long flags)
+{
+}
+
+struct iogroup_veto {
+	struct kprobe kp;
+	bool optional;
+	bool registered;
+};
+
+static struct iogroup_veto iogroup_vetoes[] = {
+	{ .kp = { .symbol_name = "pci_dma_configure",
+		  .pre_handler = iogroup_veto_pre,
+		  .post_handler = iogroup_veto_post } },
+	{ .kp = { .symbol_name = "platform_dma_configure",
+		  .pre_handler = iogroup_veto_pre,
+		  .post_handler = iogroup_veto_post },
+	  .optional = true },
+};
 
 /* ---- registration ------------------------------------------------------ */
 
@@ -349,6 +422,8 @@ unsigned long iogroup_hooks_kprobe_missed(void)
 	for (i = 1; i < ARRAY_SIZE(iogroup_hooks); i++)
 		missed += iogroup_hooks[i].rp.nmissed +
 			  iogroup_hooks[i].rp.kp.nmissed;
+	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++)
+		missed += iogroup_vetoes[i].kp.nmissed;
 	return missed;
 }
 
@@ -372,12 +447,25 @@ void iogroup_hooks_exit(void)
 {
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
+		if (!iogroup_vetoes[i].registered)
+			continue;
+		unregister_kprobe(&iogroup_vetoes[i].kp);
+		iogroup_vetoes[i].registered = false;
+	}
 	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
 		if (!iogroup_hooks[i].registered)
 			continue;
 		unregister_kretprobe(&iogroup_hooks[i].rp);
 		iogroup_hooks[i].registered = false;
 	}
+}
+
+static void iogroup_hook_name(const char *sym)
+{
+	if (iogroup_hook_names[0])
+		strlcat(iogroup_hook_names, ",", sizeof(iogroup_hook_names));
+	strlcat(iogroup_hook_names, sym, sizeof(iogroup_hook_names));
 }
 
 /**
@@ -410,10 +498,24 @@ int iogroup_hooks_init(void)
 			return ret;
 		}
 		iogroup_hooks[i].registered = true;
-		if (iogroup_hook_names[0])
-			strlcat(iogroup_hook_names, ",",
-				sizeof(iogroup_hook_names));
-		strlcat(iogroup_hook_names, sym, sizeof(iogroup_hook_names));
+		iogroup_hook_name(sym);
+	}
+	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
+		struct kprobe *kp = &iogroup_vetoes[i].kp;
+
+		ret = register_kprobe(kp);
+		if (ret && iogroup_vetoes[i].optional) {
+			pr_info("not probing %s(): %d\n", kp->symbol_name, ret);
+			continue;
+		}
+		if (ret) {
+			pr_err("cannot probe %s(): %d; this kernel is not supported\n",
+			       kp->symbol_name, ret);
+			iogroup_hooks_exit();
+			return ret;
+		}
+		iogroup_vetoes[i].registered = true;
+		iogroup_hook_name(kp->symbol_name);
 	}
 	return 0;
 }

@@ -2,10 +2,13 @@
 /*
  * iogroup: a live view of IOMMU group DMA ownership.
  *
- * Load order: the worker, the netlink family (so the worker can notify),
- * the hooks (so nothing is missed from here on), then the first scan, whose
- * overlap with the hooks' first events is harmless: applying an event reads
- * the kernel again.  Unload goes the other way.
+ * Load order: the worker, the socket-close notifier of the claims, the
+ * netlink family (so the worker can notify), the hooks (so nothing is
+ * missed from here on), then the first scan, whose overlap with the hooks'
+ * first events is harmless: applying an event reads the kernel again.
+ * Unload: the family first (no new claim), then every claim is released
+ * while the hooks still follow what that changes, then the hooks and the
+ * shadow.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -20,9 +23,12 @@ static int __init iogroup_init(void)
 	ret = iogroup_shadow_init();
 	if (ret)
 		return ret;
-	ret = iogroup_nl_init();
+	ret = iogroup_claims_init();
 	if (ret)
 		goto err_shadow;
+	ret = iogroup_nl_init();
+	if (ret)
+		goto err_claims;
 	ret = iogroup_hooks_init();
 	if (ret)
 		goto err_nl;
@@ -33,6 +39,8 @@ static int __init iogroup_init(void)
 
 err_nl:
 	iogroup_nl_exit();
+err_claims:
+	iogroup_claims_exit();
 err_shadow:
 	iogroup_shadow_exit();
 	return ret;
@@ -40,8 +48,10 @@ err_shadow:
 
 static void __exit iogroup_exit(void)
 {
-	iogroup_hooks_exit();
+	/* no new claim, then release the claims while the hooks still see */
 	iogroup_nl_exit();
+	iogroup_claims_exit();
+	iogroup_hooks_exit();
 	iogroup_shadow_exit();
 	pr_info("unloaded\n");
 }

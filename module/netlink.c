@@ -15,10 +15,21 @@
 static struct genl_family iogroup_family;
 static atomic64_t iogroup_event_seq = ATOMIC64_INIT(0);
 
-static const struct nla_policy iogroup_group_policy[IOGROUP_A_GROUP_MAX + 1] = {
+/* One policy per command: an attribute another command takes is refused. */
+static const struct nla_policy iogroup_get_policy[IOGROUP_A_GROUP_MAX + 1] = {
 	[IOGROUP_A_GROUP_ID] = { .type = NLA_U32 },
 	[IOGROUP_A_GROUP_DEVICE_NAME] = { .type = NLA_NUL_STRING,
 					  .len = IOGROUP_DEVICE_NAME_MAX - 1 },
+	[IOGROUP_A_GROUP_VERIFY] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy iogroup_claim_policy[IOGROUP_A_GROUP_MAX + 1] = {
+	[IOGROUP_A_GROUP_ID] = { .type = NLA_U32 },
+	[IOGROUP_A_GROUP_CLAIM_FLAGS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy iogroup_release_policy[IOGROUP_A_GROUP_MAX + 1] = {
+	[IOGROUP_A_GROUP_ID] = { .type = NLA_U32 },
 };
 
 static int iogroup_put_owner(struct sk_buff *skb, const struct iogroup_grp *g)
@@ -31,7 +42,7 @@ static int iogroup_put_owner(struct sk_buff *skb, const struct iogroup_grp *g)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, IOGROUP_A_OWNER_KIND, g->owner))
 		goto cancel;
-	if (g->owner == IOGROUP_OWNER_USER && g->user.pid) {
+	if (g->user.valid && g->user.pid) {
 		if (nla_put_u32(skb, IOGROUP_A_OWNER_PID, g->user.pid) ||
 		    nla_put_string(skb, IOGROUP_A_OWNER_COMM, g->user.comm) ||
 		    nla_put_u64_64bit(skb, IOGROUP_A_OWNER_SINCE, g->user.since,
@@ -43,6 +54,9 @@ static int iogroup_put_owner(struct sk_buff *skb, const struct iogroup_grp *g)
 				goto cancel;
 		}
 	}
+	if (g->owner == IOGROUP_OWNER_IOGROUP &&
+	    iogroup_claim_put_owner(skb, g->id))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -130,6 +144,18 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* Room for a group's message: its devices vary, the rest does not. */
+static size_t iogroup_group_size(const struct iogroup_grp *g)
+{
+	size_t dev = nla_total_size(0) +
+		     2 * nla_total_size(IOGROUP_DEVICE_NAME_MAX) +
+		     2 * nla_total_size(IOGROUP_DRIVER_NAME_MAX) +
+		     2 * nla_total_size(sizeof(u16)) +
+		     2 * nla_total_size(sizeof(u32)) + 4 * nla_total_size(0);
+
+	return NLMSG_GOODSIZE + g->ndevs * dev;
+}
+
 static int iogroup_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *id_attr = info->attrs[IOGROUP_A_GROUP_ID];
@@ -144,11 +170,10 @@ static int iogroup_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	iogroup_shadow_flush();
+	if (info->attrs[IOGROUP_A_GROUP_VERIFY])
+		iogroup_shadow_verify_all();
+	else
+		iogroup_shadow_flush();
 	mutex_lock(&iogroup_lock);
 	if (id_attr) {
 		g = xa_load(&iogroup_groups, nla_get_u32(id_attr));
@@ -167,6 +192,11 @@ static int iogroup_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 			goto unlock;
 		}
 	}
+	msg = genlmsg_new(iogroup_group_size(g), GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
 	ret = iogroup_fill_group(msg, g, info->snd_portid, info->snd_seq, NULL);
 	mutex_unlock(&iogroup_lock);
 	if (ret) {
@@ -177,7 +207,6 @@ static int iogroup_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 unlock:
 	mutex_unlock(&iogroup_lock);
-	nlmsg_free(msg);
 	return ret;
 }
 
@@ -187,13 +216,17 @@ static int iogroup_group_get_start(struct netlink_callback *cb)
 	int i;
 
 	for (i = 0; i <= IOGROUP_A_GROUP_MAX; i++) {
-		if (info->attrs && info->attrs[i]) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
-					    "a dump takes no attributes; use a do request to select a group");
-			return -EINVAL;
-		}
+		if (i == IOGROUP_A_GROUP_VERIFY || !info->attrs ||
+		    !info->attrs[i])
+			continue;
+		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
+				    "a dump selects no group; use a do request to select one");
+		return -EINVAL;
 	}
-	iogroup_shadow_flush();
+	if (info->attrs && info->attrs[IOGROUP_A_GROUP_VERIFY])
+		iogroup_shadow_verify_all();
+	else
+		iogroup_shadow_flush();
 	return 0;
 }
 
@@ -261,6 +294,12 @@ static int iogroup_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, IOGROUP_A_STATS_DRIFT_GROUPS, drift) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_GROUPS, groups) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_DEVICES, devices) ||
+	    PUT64(IOGROUP_A_STATS_VETOES, atomic64_read(&s->vetoes)) ||
+	    PUT64(IOGROUP_A_STATS_CLAIMS_TOTAL,
+		  atomic64_read(&s->claims_total)) ||
+	    PUT64(IOGROUP_A_STATS_AUTO_RELEASES,
+		  atomic64_read(&s->auto_releases)) ||
+	    nla_put_u32(msg, IOGROUP_A_STATS_CLAIMS, iogroup_claims_count()) ||
 	    nla_put_string(msg, IOGROUP_A_STATS_HOOKS, iogroup_hooks_names()))
 		goto nospace;
 #undef PUT64
@@ -271,14 +310,72 @@ nospace:
 	return -EMSGSIZE;
 }
 
+/*
+ * Claiming DMA control asks for more than GENL_ADMIN_PERM's CAP_NET_ADMIN:
+ * CAP_SYS_ADMIN, in the initial user namespace.
+ */
+static int iogroup_admin_check(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(info->extack,
+			   "claiming and releasing groups needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+static int iogroup_claim_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *flags = info->attrs[IOGROUP_A_GROUP_CLAIM_FLAGS];
+	int ret;
+
+	ret = iogroup_admin_check(skb, info);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, IOGROUP_A_GROUP_ID))
+		return -EINVAL;
+	ret = iogroup_claim(nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]),
+			    flags ? nla_get_u32(flags) : 0, info->snd_portid,
+			    info->extack);
+	if (ret == -EOPNOTSUPP || ret == -EINVAL)
+		NL_SET_BAD_ATTR(info->extack, flags);
+	return ret;
+}
+
+static int iogroup_release_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	ret = iogroup_admin_check(skb, info);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, IOGROUP_A_GROUP_ID))
+		return -EINVAL;
+	return iogroup_release(nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]),
+			       info->extack);
+}
+
 static const struct genl_ops iogroup_ops[] = {
 	{
 		.cmd = IOGROUP_CMD_GROUP_GET,
 		.doit = iogroup_group_get_doit,
 		.start = iogroup_group_get_start,
 		.dumpit = iogroup_group_get_dumpit,
-		.policy = iogroup_group_policy,
+		.policy = iogroup_get_policy,
 		.maxattr = IOGROUP_A_GROUP_MAX,
+	},
+	{
+		.cmd = IOGROUP_CMD_CLAIM,
+		.doit = iogroup_claim_doit,
+		.policy = iogroup_claim_policy,
+		.maxattr = IOGROUP_A_GROUP_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IOGROUP_CMD_RELEASE,
+		.doit = iogroup_release_doit,
+		.policy = iogroup_release_policy,
+		.maxattr = IOGROUP_A_GROUP_MAX,
+		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = IOGROUP_CMD_STATS_GET,
@@ -349,13 +446,16 @@ void iogroup_nl_notify(enum iogroup_event_type type,
 	if (type == IOGROUP_EVENT_OWNER_CHANGED) {
 		if (nla_put_u32(msg, IOGROUP_A_EVENT_OWNER, g->owner))
 			goto free;
-		if (g->owner == IOGROUP_OWNER_USER && g->user.pid &&
+		if (g->user.valid && g->user.pid &&
 		    (nla_put_u32(msg, IOGROUP_A_EVENT_PID, g->user.pid) ||
 		     nla_put_string(msg, IOGROUP_A_EVENT_COMM, g->user.comm)))
 			goto free;
 	}
 	if (type == IOGROUP_EVENT_DOMAIN_CHANGED &&
 	    nla_put_u32(msg, IOGROUP_A_EVENT_DOMAIN, g->domain))
+		goto free;
+	if (type == IOGROUP_EVENT_DRIFT && g->drift[0] &&
+	    nla_put_string(msg, IOGROUP_A_EVENT_DRIFT, g->drift))
 		goto free;
 	genlmsg_end(msg, hdr);
 	/* -ESRCH: the last listener left meanwhile */

@@ -271,6 +271,39 @@ static int iogroup_snap_dev(struct device *dev, void *data)
 	return 0;
 }
 
+/**
+ * iogroup_read_group() - the devices of a group as the kernel has them now
+ * @grp: the group
+ * @devs: list to fill with struct iogroup_dev (free with iogroup_free_devs())
+ *
+ * Process context; takes the group's mutex.
+ *
+ * Return: the current domain type of the group, or a negative errno.
+ */
+int iogroup_read_group(struct iommu_group *grp, struct list_head *devs)
+{
+	struct iogroup_snap snap = { .devs = LIST_HEAD_INIT(snap.devs) };
+
+	iommu_group_for_each_dev(grp, &snap, iogroup_snap_dev);
+	list_splice_tail(&snap.devs, devs);
+	if (snap.err)
+		return snap.err;
+	return snap.have_domain ? snap.domain : IOGROUP_DOMAIN_NONE;
+}
+
+/**
+ * iogroup_free_devs() - free a list from iogroup_read_group()
+ * @devs: the list
+ */
+void iogroup_free_devs(struct list_head *devs)
+{
+	struct iogroup_dev *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, devs, node)
+		iogroup_dev_free(d);
+	INIT_LIST_HEAD(devs);
+}
+
 static struct iogroup_dev *
 iogroup_find_dev(struct list_head *list, struct device *dev)
 {
@@ -318,7 +351,9 @@ static void iogroup_grp_derive(struct iogroup_grp *g)
 	}
 	g->kernel_users = users;
 	g->viable = viable;
-	if (g->user.valid)
+	if (g->user.valid && g->user.iogroup)
+		g->owner = IOGROUP_OWNER_IOGROUP;
+	else if (g->user.valid)
 		g->owner = IOGROUP_OWNER_USER;
 	else if (users)
 		g->owner = IOGROUP_OWNER_KERNEL;
@@ -371,6 +406,8 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 		strscpy(g->drift, drift, sizeof(g->drift));
 		g->generation++;
 		iogroup_generation++;
+		iogroup_notify(IOGROUP_EVENT_DRIFT, g, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
 	}
 }
 
@@ -385,23 +422,23 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 					bool notify)
 {
-	struct iogroup_snap snap = { .devs = LIST_HEAD_INIT(snap.devs) };
 	enum iogroup_owner_kind old_owner = g->owner;
+	u64 now = ktime_get_boottime_ns();
 	pid_t old_pid = g->user.pid;
 	struct iogroup_dev *d, *tmp, *s;
 	bool changed = false;
-	u64 now = ktime_get_boottime_ns();
+	LIST_HEAD(devs);
+	int domain;
 
-	iommu_group_for_each_dev(g->grp, &snap, iogroup_snap_dev);
-	if (snap.err) {
+	domain = iogroup_read_group(g->grp, &devs);
+	if (domain < 0) {
 		/* keep what we had; the next event or resync tries again */
-		list_for_each_entry_safe(s, tmp, &snap.devs, node)
-			iogroup_dev_free(s);
+		iogroup_free_devs(&devs);
 		return g->ndevs;
 	}
 
 	list_for_each_entry_safe(d, tmp, &g->devs, node) {
-		if (iogroup_find_dev(&snap.devs, d->dev))
+		if (iogroup_find_dev(&devs, d->dev))
 			continue;
 		list_del(&d->node);
 		g->ndevs--;
@@ -412,7 +449,7 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 		iogroup_dev_free(d);
 	}
 
-	list_for_each_entry_safe(s, tmp, &snap.devs, node) {
+	list_for_each_entry_safe(s, tmp, &devs, node) {
 		list_del(&s->node);
 		d = iogroup_find_dev(&g->devs, s->dev);
 		if (!d) {
@@ -432,8 +469,8 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 		iogroup_dev_free(s);
 	}
 
-	if (snap.have_domain && snap.domain != g->domain) {
-		g->domain = snap.domain;
+	if (g->ndevs && domain != g->domain) {
+		g->domain = domain;
 		changed = true;
 		if (notify)
 			iogroup_notify(IOGROUP_EVENT_DOMAIN_CHANGED, g, NULL,
@@ -638,6 +675,8 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 		if (!g)
 			break;
 		if (ev->type == IOGROUP_HOOK_CLAIMED) {
+			g->user.iogroup = iogroup_claim_is_ours(g->id,
+								ev->cookie);
 			g->user.valid = true;
 			g->user.pid = ev->pid;
 			memcpy(g->user.comm, ev->comm, sizeof(g->user.comm));

@@ -46,6 +46,7 @@ struct iogroup_dev {
 /* A user-space owner that claimed the group through the kernel. */
 struct iogroup_user_owner {
 	bool valid;
+	bool iogroup;			/* an IOGROUP_CMD_CLAIM of ours */
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	unsigned long caller;		/* return address of the claim */
@@ -85,6 +86,9 @@ struct iogroup_stats {
 	atomic64_t resyncs;
 	atomic64_t drift_checks;
 	atomic64_t drift_found;
+	atomic64_t vetoes;
+	atomic64_t claims_total;
+	atomic64_t auto_releases;
 };
 
 /* What a kprobe handler hands to the worker. */
@@ -111,6 +115,7 @@ struct iogroup_hook_event {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	unsigned long caller;
+	const void *cookie;		/* DMA owner cookie of a claim */
 	u64 ts;
 };
 
@@ -128,6 +133,8 @@ struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type);
 void iogroup_shadow_flush(void);
 void iogroup_shadow_verify_all(void);
 struct iogroup_grp *iogroup_grp_by_device(const char *name);
+int iogroup_read_group(struct iommu_group *grp, struct list_head *devs);
+void iogroup_free_devs(struct list_head *devs);
 bool iogroup_dev_kernel_dma(const struct iogroup_dev *d);
 bool iogroup_dev_blocks_viability(const struct iogroup_dev *d);
 void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *bytes, u32 *drift);
@@ -139,6 +146,19 @@ unsigned long iogroup_hooks_probe_missed(void);
 unsigned long iogroup_hooks_kprobe_missed(void);
 const char *iogroup_hooks_names(void);
 bool iogroup_driver_manages_dma(struct device *dev, struct device_driver *drv);
+
+/* Implemented in claim.c. */
+struct netlink_ext_ack;
+int iogroup_claims_init(void);
+void iogroup_claims_exit(void);
+int iogroup_claim(u32 id, u32 flags, u32 portid,
+		  struct netlink_ext_ack *extack);
+int iogroup_release(u32 id, struct netlink_ext_ack *extack);
+bool iogroup_claim_is_ours(u32 id, const void *cookie);
+bool iogroup_vetoed(u32 id);
+u32 iogroup_claims_count(void);
+struct sk_buff;
+int iogroup_claim_put_owner(struct sk_buff *skb, u32 id);
 
 /* Implemented in netlink.c. */
 int iogroup_nl_init(void);

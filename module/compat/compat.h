@@ -44,6 +44,27 @@ static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
 {
 	return iommu_group_dma_owner_claimed(grp);
 }
+
+/*
+ * A claim takes the kernel's DMA ownership: the group moves to its blocking
+ * domain and the kernel itself refuses kernel DMA-API drivers from then on.
+ */
+struct iogroup_compat_claim {
+};
+
+static inline int iogroup_compat_claim(struct iommu_group *grp,
+				       struct iogroup_compat_claim *cc,
+				       void *owner)
+{
+	return iommu_group_claim_dma_owner(grp, owner);
+}
+
+static inline void iogroup_compat_unclaim(struct iommu_group *grp,
+					  struct iogroup_compat_claim *cc,
+					  void *owner)
+{
+	iommu_group_release_dma_owner(grp);
+}
 #else
 static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
 {
@@ -73,6 +94,18 @@ static inline unsigned long iogroup_compat_return_address(struct pt_regs *regs)
 	return 0;
 #endif
 }
+
+/*
+ * v6.2 ("netlink: add support for formatted extack messages") copies the
+ * text into the extack; before, NL_SET_ERR_MSG() only takes literals and the
+ * ack reads the pointer right after the handler returns.
+ */
+#ifdef IOGROUP_HAS_NL_ERR_MSG_FMT
+#define iogroup_compat_set_errmsg(extack, msg) \
+	NL_SET_ERR_MSG_FMT(extack, "%s", msg)
+#else
+#define iogroup_compat_set_errmsg(extack, msg) ((extack)->_msg = (msg))
+#endif /* IOGROUP_HAS_NL_ERR_MSG_FMT */
 
 #endif /* __ASSEMBLY__ */
 #endif /* _IOGROUP_COMPAT_H */

@@ -14,6 +14,10 @@
  *    message.
  *  - Queries (GROUP_GET, STATS_GET) are open to every user, like sysfs.
  *  - One group per dump message; devices are repeated nests inside it.
+ *    Replies to GROUP_GET (do and dump) use command IOGROUP_CMD_GROUP_GET
+ *    and always carry ID, DOMAIN, KERNEL_USERS, OWNER (with KIND), VIABLE
+ *    and GENERATION; the other attributes only when they apply.
+ *  - Anyone may join the "events" multicast group (like udev's uevents).
  *  - Strings are NUL terminated.  Counters are u64 (padded with the set's
  *    PAD attribute), identifiers u32.
  */
@@ -41,12 +45,30 @@
  *	attributes are in the "stats" set (IOGROUP_A_STATS_*).
  * @IOGROUP_CMD_EVENT: notification sent to the "events" multicast group;
  *	attributes are in the "event" set (IOGROUP_A_EVENT_*).  Not a request.
+ * @IOGROUP_CMD_CLAIM: take a whole group away from the kernel: its DMA is
+ *	blocked and no kernel DMA-API driver can bind to any of its devices
+ *	(drivers that manage DMA themselves, vfio-pci and pci-stub, still
+ *	can).  Needs CAP_SYS_ADMIN.  Attributes: IOGROUP_A_GROUP_ID
+ *	(required), IOGROUP_A_GROUP_CLAIM_FLAGS (optional).  By default the
+ *	claim belongs to the requesting socket and is released when it closes
+ *	(process exit, crash, SIGKILL); IOGROUP_CLAIM_F_PERSISTENT makes it
+ *	live until IOGROUP_CMD_RELEASE or module unload.  Errors: -ENOENT no
+ *	such group; -EBUSY a kernel DMA-API driver is bound (without
+ *	IOGROUP_CLAIM_F_UNBIND) or the group is owned already (extack names
+ *	the device and driver, or the owner); -EPERM no CAP_SYS_ADMIN;
+ *	-EOPNOTSUPP unknown flag bits.  Nothing is changed on error.
+ * @IOGROUP_CMD_RELEASE: give a claimed group back: the default domain is
+ *	restored (and, if the claim had IOGROUP_CLAIM_F_RESTORE, the drivers it
+ *	unbound are probed again).  Needs CAP_SYS_ADMIN.  Attribute:
+ *	IOGROUP_A_GROUP_ID.  -ENOENT if iogroup holds no claim on it.
  */
 enum iogroup_cmd {
 	IOGROUP_CMD_UNSPEC,
 	IOGROUP_CMD_GROUP_GET,
 	IOGROUP_CMD_STATS_GET,
 	IOGROUP_CMD_EVENT,
+	IOGROUP_CMD_CLAIM,
+	IOGROUP_CMD_RELEASE,
 
 	__IOGROUP_CMD_MAX
 };
@@ -82,12 +104,33 @@ enum iogroup_domain_type {
  *	bound to a driver that uses the kernel DMA API.
  * @IOGROUP_OWNER_USER: a user-space owner (VFIO, iommufd) claimed the group
  *	through the kernel's DMA-ownership interface; see the owner nest.
+ * @IOGROUP_OWNER_IOGROUP: claimed through IOGROUP_CMD_CLAIM; the owner nest
+ *	gives the claiming process and whether the claim is persistent.
  */
 enum iogroup_owner_kind {
 	IOGROUP_OWNER_NONE,
 	IOGROUP_OWNER_KERNEL,
 	IOGROUP_OWNER_USER,
+	IOGROUP_OWNER_IOGROUP,
 };
+
+/**
+ * enum iogroup_claim_flags - bits of IOGROUP_A_GROUP_CLAIM_FLAGS
+ * @IOGROUP_CLAIM_F_UNBIND: unbind the kernel DMA-API drivers of the group
+ *	first.  The veto on kernel drivers is armed before, so that no driver
+ *	can bind in between (udev, a rescan, a racing bind).
+ * @IOGROUP_CLAIM_F_RESTORE: with IOGROUP_CLAIM_F_UNBIND, probe the devices
+ *	it unbound again when the claim is released.
+ * @IOGROUP_CLAIM_F_PERSISTENT: the claim outlives the requesting socket.
+ */
+enum iogroup_claim_flags {
+	IOGROUP_CLAIM_F_UNBIND = 1U << 0,
+	IOGROUP_CLAIM_F_RESTORE = 1U << 1,
+	IOGROUP_CLAIM_F_PERSISTENT = 1U << 2,
+};
+#define __IOGROUP_CLAIM_F_ALL	(IOGROUP_CLAIM_F_UNBIND |		\
+				 IOGROUP_CLAIM_F_RESTORE |		\
+				 IOGROUP_CLAIM_F_PERSISTENT)
 
 /**
  * enum iogroup_event_type - value of IOGROUP_A_EVENT_TYPE
@@ -107,6 +150,8 @@ enum iogroup_owner_kind {
  * @IOGROUP_EVENT_RESYNC: the module lost probe events (kretprobe instances
  *	exhausted) and rebuilt the shadow from the kernel; listeners should
  *	re-read the groups.
+ * @IOGROUP_EVENT_DRIFT: the group's shadow started to disagree with the
+ *	kernel (DRIFT holds the text) or agrees again (no DRIFT).
  */
 enum iogroup_event_type {
 	IOGROUP_EVENT_UNSPEC,
@@ -120,6 +165,7 @@ enum iogroup_event_type {
 	IOGROUP_EVENT_DEVICE_ADDED,
 	IOGROUP_EVENT_DEVICE_REMOVED,
 	IOGROUP_EVENT_RESYNC,
+	IOGROUP_EVENT_DRIFT,
 };
 
 /**
@@ -151,6 +197,11 @@ enum iogroup_event_type {
  * @IOGROUP_A_GROUP_GENERATION: u64, changes whenever this group's shadow
  *	changes.
  * @IOGROUP_A_GROUP_PAD: padding for u64 attributes, ignore.
+ * @IOGROUP_A_GROUP_CLAIM_FLAGS: u32, request of CLAIM only: enum
+ *	iogroup_claim_flags; absent means 0.
+ * @IOGROUP_A_GROUP_VERIFY: flag, request of GROUP_GET (do and dump): check
+ *	the shadow against the kernel now, before replying, so that DRIFT is
+ *	current (otherwise it is as of the last change or periodic check).
  */
 enum iogroup_a_group {
 	IOGROUP_A_GROUP_UNSPEC,
@@ -166,6 +217,8 @@ enum iogroup_a_group {
 	IOGROUP_A_GROUP_DRIFT,
 	IOGROUP_A_GROUP_GENERATION,
 	IOGROUP_A_GROUP_PAD,
+	IOGROUP_A_GROUP_CLAIM_FLAGS,
+	IOGROUP_A_GROUP_VERIFY,
 
 	__IOGROUP_A_GROUP_MAX
 };
@@ -223,6 +276,15 @@ enum iogroup_a_device {
  * @IOGROUP_A_OWNER_SINCE: u64, user-space owner: CLOCK_BOOTTIME in ns when
  *	the claim was taken.
  * @IOGROUP_A_OWNER_PAD: padding for u64 attributes, ignore.
+ * @IOGROUP_A_OWNER_PERSISTENT: flag, iogroup claim: it outlives its socket.
+ * @IOGROUP_A_OWNER_RESTORE: flag, iogroup claim: the drivers it unbound are
+ *	probed again on release.
+ * @IOGROUP_A_OWNER_UNBOUND: string, iogroup claim: a device whose driver
+ *	the claim unbound, as "device driver"; repeated.
+ *
+ * For a user-space owner or an iogroup claim, PID, COMM and SINCE describe
+ * the process that claimed the group.  An owner that claimed the group
+ * before iogroup was loaded has no PID.
  */
 enum iogroup_a_owner {
 	IOGROUP_A_OWNER_UNSPEC,
@@ -232,6 +294,9 @@ enum iogroup_a_owner {
 	IOGROUP_A_OWNER_CALLER,
 	IOGROUP_A_OWNER_SINCE,
 	IOGROUP_A_OWNER_PAD,
+	IOGROUP_A_OWNER_PERSISTENT,
+	IOGROUP_A_OWNER_RESTORE,
+	IOGROUP_A_OWNER_UNBOUND,
 
 	__IOGROUP_A_OWNER_MAX
 };
@@ -262,6 +327,12 @@ enum iogroup_a_owner {
  *	separated (they differ between kernel versions).
  * @IOGROUP_A_STATS_PAD: padding for u64 attributes, ignore.
  * @IOGROUP_A_STATS_BYTES: u64, memory the shadow holds now, in bytes.
+ * @IOGROUP_A_STATS_VETOES: u64, kernel DMA-API driver binds refused
+ *	because their group was claimed through iogroup.
+ * @IOGROUP_A_STATS_CLAIMS: u32, iogroup claims held now.
+ * @IOGROUP_A_STATS_CLAIMS_TOTAL: u64, claims taken since load.
+ * @IOGROUP_A_STATS_AUTO_RELEASES: u64, claims released because their
+ *	socket closed.
  */
 enum iogroup_a_stats {
 	IOGROUP_A_STATS_UNSPEC,
@@ -284,6 +355,10 @@ enum iogroup_a_stats {
 	IOGROUP_A_STATS_HOOKS,
 	IOGROUP_A_STATS_PAD,
 	IOGROUP_A_STATS_BYTES,
+	IOGROUP_A_STATS_VETOES,
+	IOGROUP_A_STATS_CLAIMS,
+	IOGROUP_A_STATS_CLAIMS_TOTAL,
+	IOGROUP_A_STATS_AUTO_RELEASES,
 
 	__IOGROUP_A_STATS_MAX
 };
@@ -305,6 +380,7 @@ enum iogroup_a_stats {
  * @IOGROUP_A_EVENT_DOMAIN: u32, DOMAIN_CHANGED: new enum
  *	iogroup_domain_type.
  * @IOGROUP_A_EVENT_PAD: padding for u64 attributes, ignore.
+ * @IOGROUP_A_EVENT_DRIFT: string, DRIFT: what disagrees.
  */
 enum iogroup_a_event {
 	IOGROUP_A_EVENT_UNSPEC,
@@ -320,6 +396,7 @@ enum iogroup_a_event {
 	IOGROUP_A_EVENT_COMM,
 	IOGROUP_A_EVENT_DOMAIN,
 	IOGROUP_A_EVENT_PAD,
+	IOGROUP_A_EVENT_DRIFT,
 
 	__IOGROUP_A_EVENT_MAX
 };

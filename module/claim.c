@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Claims: taking a whole IOMMU group away from the kernel.
+ *
+ * A claim arms the veto first (hooks.c refuses every kernel DMA-API driver
+ * that tries to bind to a device of a vetoed group), then unbinds the kernel
+ * DMA-API drivers if asked to, then takes DMA ownership of the group, which
+ * switches it to a domain that blocks all DMA.  No driver can slip in
+ * between.  Releasing gives ownership back (the default domain returns),
+ * disarms the veto and, if asked to, probes the unbound devices again.
+ *
+ * A claim belongs to the netlink socket that made it unless it is
+ * persistent: the NETLINK_URELEASE notifier sees the socket close (exit,
+ * crash, SIGKILL) and a worker releases its claims.
+ *
+ * Locking: iogroup_claim_lock serialises claims and releases and may be
+ * held while drivers are unbound; it nests outside iogroup_lock.  Readers
+ * in atomic context (the veto, the netlink notifier) use RCU.
+ */
+#include <linux/device.h>
+#include <linux/iommu.h>
+#include <linux/kallsyms.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+
+#include "shadow.h"
+
+/* A device whose driver a claim unbound. */
+struct iogroup_unbound {
+	struct list_head node;
+	struct device *dev;		/* get_device() reference */
+	char driver[IOGROUP_DRIVER_NAME_MAX];
+};
+
+struct iogroup_claim {
+	u32 group_id;
+	struct iommu_group *grp;	/* iommu_group_ref_get() reference */
+	u32 portid;			/* the socket it belongs to */
+	bool persistent;
+	bool restore;
+	bool owned;			/* DMA ownership taken */
+	unsigned long dying;		/* bit 0: its socket closed */
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	u64 since;
+	struct list_head unbound;
+	struct iogroup_compat_claim compat;
+};
+
+static DEFINE_MUTEX(iogroup_claim_lock);
+/* group id -> struct iogroup_claim; written under iogroup_claim_lock */
+static DEFINE_XARRAY(iogroup_claims);
+/* group id -> xa_mk_value(1) while kernel drivers are refused */
+static DEFINE_XARRAY(iogroup_vetoes);
+
+static void iogroup_reaper_fn(struct work_struct *work);
+static DECLARE_WORK(iogroup_reaper, iogroup_reaper_fn);
+
+/*
+ * An extack message with the names of what is at fault.  Kernels before
+ * v6.2 ("netlink: add support for formatted extack messages") keep only a
+ * pointer to the message, read when the ack is built right after the
+ * handler returns: the text goes to a slot of a small ring, which claims
+ * (CAP_SYS_ADMIN, a handful at a time) never wrap around in that time.
+ */
+#define IOGROUP_MSG_SLOTS	32
+#define IOGROUP_MSG_LEN		160
+static char iogroup_msgs[IOGROUP_MSG_SLOTS][IOGROUP_MSG_LEN];
+static atomic_t iogroup_msg_next = ATOMIC_INIT(0);
+
+static __printf(2, 3)
+void iogroup_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
+{
+	unsigned int slot;
+	va_list args;
+	char *msg;
+
+	if (!extack)
+		return;
+	slot = (unsigned int)atomic_inc_return(&iogroup_msg_next);
+	msg = iogroup_msgs[slot % IOGROUP_MSG_SLOTS];
+	va_start(args, fmt);
+	vsnprintf(msg, IOGROUP_MSG_LEN, fmt, args);
+	va_end(args);
+	iogroup_compat_set_errmsg(extack, msg);
+}
+
+/**
+ * iogroup_vetoed() - are kernel DMA-API drivers refused in group @id?
+ * @id: group id
+ *
+ * Any context.
+ *
+ * Return: true if a claim armed the veto on it.
+ */
+bool iogroup_vetoed(u32 id)
+{
+	bool vetoed;
+
+	rcu_read_lock();
+	vetoed = xa_load(&iogroup_vetoes, id);
+	rcu_read_unlock();
+	return vetoed;
+}
+
+/**
+ * iogroup_claim_is_ours() - is @cookie the DMA owner of an iogroup claim?
+ * @id: group id
+ * @cookie: the owner passed to iommu_group_claim_dma_owner()
+ *
+ * Return: true if iogroup's claim of group @id took ownership with it.
+ */
+bool iogroup_claim_is_ours(u32 id, const void *cookie)
+{
+	bool ours;
+
+	rcu_read_lock();
+	ours = cookie && xa_load(&iogroup_claims, id) == cookie;
+	rcu_read_unlock();
+	return ours;
+}
+
+/**
+ * iogroup_claims_count() - claims held now
+ *
+ * Return: their number.
+ */
+u32 iogroup_claims_count(void)
+{
+	struct iogroup_claim *c;
+	unsigned long id;
+	u32 n = 0;
+
+	rcu_read_lock();
+	xa_for_each(&iogroup_claims, id, c)
+		n++;
+	rcu_read_unlock();
+	return n;
+}
+
+/**
+ * iogroup_claim_put_owner() - the claim's part of the owner nest
+ * @skb: message, inside the owner nest
+ * @id: group id
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int iogroup_claim_put_owner(struct sk_buff *skb, u32 id)
+{
+	char text[IOGROUP_DEVICE_NAME_MAX + IOGROUP_DRIVER_NAME_MAX + 1];
+	struct iogroup_unbound *u;
+	struct iogroup_claim *c;
+	int ret = 0;
+
+	rcu_read_lock();
+	c = xa_load(&iogroup_claims, id);
+	/* the unbound list is complete once the claim owns the group */
+	if (!c || !smp_load_acquire(&c->owned))
+		goto out;
+	if ((c->persistent && nla_put_flag(skb, IOGROUP_A_OWNER_PERSISTENT)) ||
+	    (c->restore && nla_put_flag(skb, IOGROUP_A_OWNER_RESTORE))) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	list_for_each_entry(u, &c->unbound, node) {
+		snprintf(text, sizeof(text), "%s %s", dev_name(u->dev),
+			 u->driver);
+		if (nla_put_string(skb, IOGROUP_A_OWNER_UNBOUND, text)) {
+			ret = -EMSGSIZE;
+			break;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Check that group @id exists and nobody owns it; take a reference on it.
+ * iogroup_claim_lock held.
+ */
+static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
+			       struct netlink_ext_ack *extack)
+{
+	struct iogroup_claim *c;
+	struct iogroup_grp *g;
+	int ret = 0;
+
+	c = xa_load(&iogroup_claims, id);
+	if (c) {
+		iogroup_errmsg(extack,
+			       "group %u is claimed by iogroup already: pid %d (%s)%s",
+			       id, c->pid, c->comm,
+			       c->persistent ? ", persistent" : "");
+		return -EBUSY;
+	}
+
+	iogroup_shadow_flush();
+	mutex_lock(&iogroup_lock);
+	g = xa_load(&iogroup_groups, id);
+	if (!g) {
+		iogroup_errmsg(extack, "no IOMMU group %u", id);
+		ret = -ENOENT;
+	} else if (g->owner == IOGROUP_OWNER_USER && g->user.pid) {
+		char caller[KSYM_SYMBOL_LEN];
+
+		sprint_symbol_no_offset(caller, g->user.caller);
+		iogroup_errmsg(extack,
+			       "group %u is owned by user space: pid %d (%s) via %s",
+			       id, g->user.pid, g->user.comm, caller);
+		ret = -EBUSY;
+	} else if (g->owner == IOGROUP_OWNER_USER) {
+		iogroup_errmsg(extack,
+			       "group %u is owned by user space since before iogroup was loaded",
+			       id);
+		ret = -EBUSY;
+	} else {
+		*grpp = g->grp;
+		iommu_group_ref_get(g->grp);
+	}
+	mutex_unlock(&iogroup_lock);
+	return ret;
+}
+
+/*
+ * Find the devices of the group bound to kernel DMA-API drivers.  Without
+ * @unbind the first one is the error; with it, each is unbound (the veto is
+ * armed: nothing binds again) and remembered for the restore.
+ */
+static int iogroup_claim_unbind(struct iogroup_claim *c, bool unbind,
+				struct netlink_ext_ack *extack)
+{
+	struct iogroup_unbound *u;
+	struct iogroup_dev *d;
+	LIST_HEAD(devs);
+	int ret;
+
+	ret = iogroup_read_group(c->grp, &devs);
+	if (ret < 0)
+		goto out;
+	if (list_empty(&devs)) {
+		iogroup_errmsg(extack, "group %u has no device", c->group_id);
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = 0;
+	list_for_each_entry(d, &devs, node) {
+		if (!iogroup_dev_blocks_viability(d))
+			continue;
+		if (!unbind) {
+			iogroup_errmsg(extack,
+				       "%s is bound to %s, which uses the kernel DMA API",
+				       d->name, d->driver);
+			ret = -EBUSY;
+			break;
+		}
+		u = kzalloc(sizeof(*u), GFP_KERNEL);
+		if (!u) {
+			ret = -ENOMEM;
+			break;
+		}
+		u->dev = get_device(d->dev);
+		strscpy(u->driver, d->driver, sizeof(u->driver));
+		list_add_tail(&u->node, &c->unbound);
+		device_release_driver(d->dev);
+	}
+out:
+	iogroup_free_devs(&devs);
+	return ret;
+}
+
+/* Probe again the devices a claim unbound (if asked to), drop them. */
+static void iogroup_claim_restore(struct iogroup_claim *c, bool probe)
+{
+	struct iogroup_unbound *u, *tmp;
+
+	list_for_each_entry_safe(u, tmp, &c->unbound, node) {
+		if (probe && !READ_ONCE(u->dev->driver) &&
+		    device_attach(u->dev) < 0)
+			dev_warn(u->dev, "iogroup: probing %s again failed\n",
+				 u->driver);
+		list_del(&u->node);
+		put_device(u->dev);
+		kfree(u);
+	}
+}
+
+/* Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held. */
+static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
+{
+	if (c->owned)
+		iogroup_compat_unclaim(c->grp, &c->compat, c);
+	xa_erase(&iogroup_claims, c->group_id);
+	xa_erase(&iogroup_vetoes, c->group_id);
+	/* the veto, the notifier and dumps may still look at it */
+	synchronize_rcu();
+	iogroup_claim_restore(c, probe);
+	iommu_group_put(c->grp);
+	kfree(c);
+}
+
+/* Say why the kernel refused ownership. */
+static int iogroup_claim_refused(struct iogroup_claim *c, int ret,
+				 struct netlink_ext_ack *extack)
+{
+	if (ret == -EPERM) {
+		/* a driver bound while we were not looking, or an owner */
+		if (iogroup_claim_unbind(c, false, extack))
+			return -EBUSY;
+		iogroup_errmsg(extack,
+			       "group %u is owned already (a user-space owner holds it)",
+			       c->group_id);
+		return -EBUSY;
+	}
+	if (ret == -EBUSY) {
+		iogroup_errmsg(extack,
+			       "group %u has a user-space domain attached",
+			       c->group_id);
+		return -EBUSY;
+	}
+	iogroup_errmsg(extack, "the IOMMU refused to block group %u: %d",
+		       c->group_id, ret);
+	return ret;
+}
+
+/**
+ * iogroup_claim() - claim group @id
+ * @id: group id
+ * @flags: enum iogroup_claim_flags
+ * @portid: netlink port of the requesting socket
+ * @extack: for the error message
+ *
+ * Process context; may sleep for long (driver unbinds).  On error nothing
+ * is changed: unbound drivers are probed again.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iogroup_claim(u32 id, u32 flags, u32 portid,
+		  struct netlink_ext_ack *extack)
+{
+	bool unbind = flags & IOGROUP_CLAIM_F_UNBIND;
+	struct iogroup_claim *c;
+	int ret, tries;
+
+	if (flags & ~__IOGROUP_CLAIM_F_ALL) {
+		iogroup_errmsg(extack, "unknown claim flags %#x",
+			       flags & ~__IOGROUP_CLAIM_F_ALL);
+		return -EOPNOTSUPP;
+	}
+	if ((flags & IOGROUP_CLAIM_F_RESTORE) && !unbind) {
+		iogroup_errmsg(extack, "restore needs unbind");
+		return -EINVAL;
+	}
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->group_id = id;
+	c->portid = portid;
+	c->persistent = flags & IOGROUP_CLAIM_F_PERSISTENT;
+	c->restore = flags & IOGROUP_CLAIM_F_RESTORE;
+	c->pid = task_tgid_nr(current);
+	get_task_comm(c->comm, current);
+	c->since = ktime_get_boottime_ns();
+	INIT_LIST_HEAD(&c->unbound);
+
+	mutex_lock(&iogroup_claim_lock);
+	ret = iogroup_claim_check(id, &c->grp, extack);
+	if (ret)
+		goto err_free;
+
+	/* arm the veto, publish the claim so the hooks know it is ours */
+	ret = xa_err(xa_store(&iogroup_vetoes, id, xa_mk_value(1), GFP_KERNEL));
+	if (ret)
+		goto err_put;
+	ret = xa_err(xa_store(&iogroup_claims, id, c, GFP_KERNEL));
+	if (ret)
+		goto err_drop;
+
+	for (tries = 0; ; tries++) {
+		ret = iogroup_claim_unbind(c, unbind, extack);
+		if (ret)
+			goto err_drop;
+		ret = iogroup_compat_claim(c->grp, &c->compat, c);
+		/* a probe that was past the veto when it was armed */
+		if (ret != -EPERM || !unbind || tries == 3)
+			break;
+	}
+	if (ret) {
+		ret = iogroup_claim_refused(c, ret, extack);
+		goto err_drop;
+	}
+	/* pairs with iogroup_claim_put_owner(): the unbound list is complete */
+	smp_store_release(&c->owned, true);
+	atomic64_inc(&iogroup_stats.claims_total);
+	mutex_unlock(&iogroup_claim_lock);
+	pr_info("group %u claimed by pid %d (%s)%s\n", id, c->pid, c->comm,
+		c->persistent ? ", persistent" : "");
+	return 0;
+
+err_drop:
+	iogroup_claim_drop(c, true);
+	mutex_unlock(&iogroup_claim_lock);
+	return ret;
+err_put:
+	iommu_group_put(c->grp);
+err_free:
+	mutex_unlock(&iogroup_claim_lock);
+	kfree(c);
+	return ret;
+}
+
+/**
+ * iogroup_release() - release iogroup's claim on group @id
+ * @id: group id
+ * @extack: for the error message
+ *
+ * Return: 0, or -ENOENT if iogroup holds no claim on it.
+ */
+int iogroup_release(u32 id, struct netlink_ext_ack *extack)
+{
+	struct iogroup_claim *c;
+
+	mutex_lock(&iogroup_claim_lock);
+	c = xa_load(&iogroup_claims, id);
+	if (!c) {
+		mutex_unlock(&iogroup_claim_lock);
+		iogroup_errmsg(extack, "iogroup holds no claim on group %u", id);
+		return -ENOENT;
+	}
+	iogroup_claim_drop(c, c->restore);
+	mutex_unlock(&iogroup_claim_lock);
+	pr_info("group %u released\n", id);
+	return 0;
+}
+
+static void iogroup_reaper_fn(struct work_struct *work)
+{
+	struct iogroup_claim *c;
+	unsigned long id;
+
+	mutex_lock(&iogroup_claim_lock);
+	xa_for_each(&iogroup_claims, id, c) {
+		if (!test_bit(0, &c->dying))
+			continue;
+		pr_info("group %u released: the socket of pid %d (%s) closed\n",
+			c->group_id, c->pid, c->comm);
+		iogroup_claim_drop(c, c->restore);
+		atomic64_inc(&iogroup_stats.auto_releases);
+	}
+	mutex_unlock(&iogroup_claim_lock);
+}
+
+/*
+ * A netlink socket closed.  Blocking chain, process context of whoever
+ * closed it: mark its claims and leave the work to the reaper, so that no
+ * socket close anywhere waits for iogroup's lock.
+ */
+static int iogroup_netlink_event(struct notifier_block *nb,
+				 unsigned long state, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct iogroup_claim *c;
+	bool found = false;
+	unsigned long id;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
+		return NOTIFY_DONE;
+
+	rcu_read_lock();
+	xa_for_each(&iogroup_claims, id, c) {
+		if (!c->persistent && c->portid == n->portid &&
+		    !test_and_set_bit(0, &c->dying))
+			found = true;
+	}
+	rcu_read_unlock();
+	if (found)
+		schedule_work(&iogroup_reaper);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block iogroup_netlink_nb = {
+	.notifier_call = iogroup_netlink_event,
+};
+
+/**
+ * iogroup_claims_init() - start following socket closes
+ *
+ * Return: 0 or a negative errno.
+ */
+int iogroup_claims_init(void)
+{
+	return netlink_register_notifier(&iogroup_netlink_nb);
+}
+
+/**
+ * iogroup_claims_exit() - release every claim
+ *
+ * The netlink family is gone: no claim can be added.  Drivers are probed
+ * again where the claims asked for it.
+ */
+void iogroup_claims_exit(void)
+{
+	struct iogroup_claim *c;
+	unsigned long id;
+
+	netlink_unregister_notifier(&iogroup_netlink_nb);
+	flush_work(&iogroup_reaper);
+	mutex_lock(&iogroup_claim_lock);
+	xa_for_each(&iogroup_claims, id, c) {
+		pr_info("group %lu released: module unloading\n", id);
+		iogroup_claim_drop(c, c->restore);
+	}
+	mutex_unlock(&iogroup_claim_lock);
+	xa_destroy(&iogroup_claims);
+	xa_destroy(&iogroup_vetoes);
+}
