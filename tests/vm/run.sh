@@ -19,7 +19,8 @@
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
 # VM_TIMEOUT (whole VM, default 1500 s), IOGROUP_VM_TIMEOUT (per test program
-# in the guest, default 120 s), QEMU_EXTRA (more qemu arguments).
+# in the guest, default 120 s), QEMU_EXTRA (more qemu arguments),
+# IOGROUP_VM_TESTS (a directory to use as /tests instead of building tests/).
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -109,6 +110,9 @@ build_userspace() {
 			host_result fail "build selfcheck" "$BUILD/selfcheck.log"
 		fi
 		export IOGROUP_VM_TIMEOUT=${IOGROUP_VM_TIMEOUT:-10}
+	elif [ "$MODE" = check ] && [ -n "${IOGROUP_VM_TESTS:-}" ]; then
+		echo "using the prebuilt tests in IOGROUP_VM_TESTS=$IOGROUP_VM_TESTS"
+		TESTS_OUT=$(cd "$IOGROUP_VM_TESTS" && pwd)
 	elif [ "$MODE" = check ] && [ -f "$REPO/tests/Makefile" ]; then
 		say "building the tests (make -C tests OUT=build/vm/tests)"
 		rm -rf "$BUILD/tests"
