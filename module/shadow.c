@@ -361,6 +361,35 @@ static void iogroup_grp_derive(struct iogroup_grp *g)
 		g->owner = IOGROUP_OWNER_NONE;
 }
 
+static int iogroup_first_domain(struct device *dev, void *data)
+{
+	*(int *)data = iogroup_domain_type(iogroup_compat_domain_locked(dev));
+	return 1;
+}
+
+/*
+ * The group's domain can change without any hooked function: a write to
+ * /sys/kernel/iommu_groups/N/type changes the default domain.  Verifying
+ * takes the kernel's word for it.
+ */
+static void iogroup_grp_verify_domain(struct iogroup_grp *g)
+{
+	int domain = IOGROUP_DOMAIN_NONE;
+
+	iommu_group_for_each_dev(g->grp, &domain, iogroup_first_domain);
+	if (domain == g->domain)
+		return;
+	g->domain = domain;
+	if (!g->user.valid && (domain == IOGROUP_DOMAIN_DMA ||
+			       domain == IOGROUP_DOMAIN_DMA_FQ ||
+			       domain == IOGROUP_DOMAIN_IDENTITY))
+		g->default_domain = domain;
+	g->generation++;
+	iogroup_generation++;
+	iogroup_notify(IOGROUP_EVENT_DOMAIN_CHANGED, g, NULL, NULL, 0,
+		       ktime_get_boottime_ns());
+}
+
 /*
  * Compare the hook-driven part of the shadow with the kernel.  Only when
  * nothing is in flight: a probe between dma_configure and its return is a
@@ -378,6 +407,7 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
+	iogroup_grp_verify_domain(g);
 	list_for_each_entry(d, &g->devs, node) {
 		iogroup_dev_read_driver(d, driver, &managed);
 		if (strcmp(driver, d->driver)) {
