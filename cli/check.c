@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* iogroup check: does the module's shadow agree with the kernel? */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -19,7 +20,13 @@ int cmd_check(int argc, char **argv, const struct ig_opts *o)
 	(void)argv;
 	if (ig_connect(&nl, false, "check"))
 		return 1;
-	err = ig_nl_group_dump(nl, &l);
+	/* VERIFY: have the module check each group against the kernel now. */
+	err = ig_nl_group_dump(nl, true, &l);
+	if (err == -EINVAL) {
+		/* A module older than VERIFY refuses the unknown attribute. */
+		fprintf(stderr, "iogroup: check: the module cannot verify on request; drift is as of its last check\n");
+		err = ig_nl_group_dump(nl, false, &l);
+	}
 	if (err) {
 		ig_report("check", nl, err, NULL);
 		ig_nl_close(nl);

@@ -14,7 +14,7 @@ int cmd_list(int argc, char **argv, const struct ig_opts *o)
 	(void)argv;
 	if (ig_connect(&nl, false, "list"))
 		return 1;
-	err = ig_nl_group_dump(nl, &l);
+	err = ig_nl_group_dump(nl, false, &l);
 	if (err) {
 		ig_report("list", nl, err, NULL);
 		ig_nl_close(nl);

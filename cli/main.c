@@ -19,6 +19,30 @@
 
 static int cmd_help(int argc, char **argv, const struct ig_opts *o);
 
+/* Command options (after the command name); bits of ig_command.opts. */
+#define OPT_UNBIND	(1U << 0)
+#define OPT_RESTORE	(1U << 1)
+#define OPT_FORCE	(1U << 2)
+#define OPT_DRIVER	(1U << 3)
+
+static const struct ig_cmd_option {
+	const char *name;
+	unsigned int bit;
+	bool has_arg;
+	const char *help;
+} cmd_options[] = {
+	{ "--unbind", OPT_UNBIND, false,
+	  "unbind the kernel DMA-API drivers of the group first" },
+	{ "--restore", OPT_RESTORE, false,
+	  "with --unbind: probe those devices again on release" },
+	{ "--force", OPT_FORCE, false,
+	  "override the host-impact guard (warns what it overrides)" },
+	{ "--driver", OPT_DRIVER, true,
+	  "vfio-pci (default) or pci-stub" },
+};
+
+#define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
+
 static const struct ig_command {
 	const char *name;
 	ig_cmd_fn fn;
@@ -26,35 +50,89 @@ static const struct ig_command {
 	const char *args;		/* synopsis of the arguments */
 	const char *description;	/* one line */
 	const char *help;		/* details for "help COMMAND" */
+	unsigned int opts;		/* OPT_* it accepts */
+	bool exec;			/* takes "-- COMMAND [ARGS...]" */
 } commands[] = {
 	{ "list", cmd_list, 0, 0, "",
 	  "list all IOMMU groups: owner, domain, viability, devices",
 	  "One row per IOMMU group.  OWNER is none, kernel (a driver that uses\n"
-	  "the kernel DMA API is bound) or user PID/COMM (VFIO, iommufd).\n"
+	  "the kernel DMA API is bound), user PID/COMM (VFIO, iommufd) or\n"
+	  "iogroup PID/COMM (claimed with 'iogroup claim').\n"
 	  "DOMAIN is the domain the group is attached to now.  VIABLE tells\n"
 	  "whether VFIO would accept the group.  DEVICES lists name[driver]\n"
-	  "(\"-\" for no driver).  A group marked ! disagrees with the kernel.\n" },
+	  "(\"-\" for no driver).  A group marked ! disagrees with the kernel.\n",
+	  0, false },
 	{ "show", cmd_show, 1, 1, "GROUP|DEVICE",
 	  "show one group in detail, by number or by one of its devices",
 	  "GROUP is an IOMMU group number (as in /sys/kernel/iommu_groups);\n"
 	  "anything else is a device name such as 0000:00:02.0.  Shows the\n"
 	  "domain, the owner, the kernel DMA users, why the group is not viable\n"
-	  "for VFIO (the devices that block it) and a table of its devices.\n" },
+	  "for VFIO (the devices that block it) and a table of its devices.\n",
+	  0, false },
 	{ "watch", cmd_watch, 0, 0, "",
 	  "print ownership events as they happen, until interrupted",
 	  "Subscribes to the \"events\" multicast group and prints one line per\n"
 	  "event (one JSON object per line with -j) until SIGINT or SIGTERM,\n"
-	  "then exits 0.  Lost events are reported on stderr.\n" },
+	  "then exits 0.  Lost events are reported on stderr.\n",
+	  0, false },
 	{ "stats", cmd_stats, 0, 0, "",
 	  "print the module's counters",
-	  "One \"name value\" line per counter of the module.\n" },
+	  "One \"name value\" line per counter of the module.\n",
+	  0, false },
 	{ "check", cmd_check, 0, 0, "",
 	  "check that the module's shadow agrees with the kernel",
-	  "Reads every group and names each one whose shadow disagrees with\n"
-	  "the kernel (drift).  Exit status 1 if any group drifts, 0 if all\n"
-	  "groups agree.\n" },
+	  "Has the module check every group against the kernel now and names\n"
+	  "each one whose shadow disagrees with it (drift).  Exit status 1 if any group drifts, 0 if all\n"
+	  "groups agree.\n",
+	  0, false },
+	{ "claim", cmd_claim, 1, 1,
+	  "GROUP|DEVICE [--unbind [--restore]] [--force] [-- COMMAND [ARGS...]]",
+	  "take a group away from the kernel: block its DMA, veto kernel drivers",
+	  "Claims the IOMMU group (a number, or the group of a device) through\n"
+	  "the module: its DMA is blocked and no driver that uses the kernel\n"
+	  "DMA API can bind to its devices (vfio-pci and pci-stub still can).\n"
+	  "Needs CAP_SYS_ADMIN.\n"
+	  "\n"
+	  "Without COMMAND the claim is persistent: it stays until 'iogroup\n"
+	  "release GROUP' (or the module is unloaded); prints \"claimed group N\".\n"
+	  "With -- COMMAND the claim belongs to this process: iogroup runs\n"
+	  "COMMAND, forwards SIGINT, SIGTERM and SIGHUP to it, releases the claim\n"
+	  "when it ends and exits with its status (128+N if killed by signal N).\n"
+	  "If iogroup dies (even by SIGKILL) the kernel releases the claim.\n"
+	  "\n"
+	  "A kernel driver bound in the group makes the claim fail (the devices\n"
+	  "are listed) unless --unbind; before unbinding, iogroup refuses when a\n"
+	  "device backs a mounted file system or swap, carries a network\n"
+	  "interface that is up with addresses, or drives the console; --force\n"
+	  "overrides that.\n",
+	  OPT_UNBIND | OPT_RESTORE | OPT_FORCE, true },
+	{ "release", cmd_release, 1, 1, "GROUP|DEVICE",
+	  "give a group claimed by iogroup back to the kernel",
+	  "Releases the claim that iogroup holds on the group: the kernel's\n"
+	  "default domain is restored (and with a claim --restore, the drivers\n"
+	  "it unbound are probed again).  Fails if iogroup holds no claim on it.\n"
+	  "Needs CAP_SYS_ADMIN.\n",
+	  0, false },
+	{ "detach", cmd_detach, 1, 1, "GROUP|DEVICE [--driver vfio-pci|pci-stub] [--force]",
+	  "hand a whole group to vfio-pci (or pci-stub) without races",
+	  "Checks the host impact (as claim --unbind; --force overrides), claims\n"
+	  "the group with --unbind so no kernel driver can grab a device in\n"
+	  "between, loads the driver if needed (modprobe), binds every device\n"
+	  "of the group except bridges to it through driver_override, releases\n"
+	  "the claim and checks that the group is viable for VFIO.  On failure\n"
+	  "the claim is released and what happened is reported (exit 1); the\n"
+	  "devices stay unbound, 'iogroup reattach GROUP' gives them back.\n",
+	  OPT_DRIVER | OPT_FORCE, false },
+	{ "reattach", cmd_reattach, 1, 1, "GROUP|DEVICE",
+	  "give a detached group back to the host drivers",
+	  "For each device of the group bound to vfio-pci or pci-stub, with a\n"
+	  "driver_override, or unbound: clears driver_override, unbinds it and\n"
+	  "asks the PCI bus to probe it, then prints \"DEVICE -> DRIVER\" (or\n"
+	  "\"-> none\").  Refuses while the group is claimed by iogroup or owned\n"
+	  "by user space (VFIO in use).\n",
+	  0, false },
 	{ "help", cmd_help, 0, 1, "[COMMAND]",
-	  "show help about iogroup or one of its commands", "" },
+	  "show help about iogroup or one of its commands", "", 0, false },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -88,15 +166,20 @@ static void print_usage(FILE *f)
 		"       iogroup --version\n"
 		"\n"
 		"Show who owns the DMA of each IOMMU group, as tracked by the\n"
-		"iogroup kernel module.\n"
+		"iogroup kernel module, and hand groups to VFIO safely.\n"
 		"\n"
 		"Commands:\n");
 	for (i = 0; i < N_COMMANDS; i++) {
-		char left[64];
+		char left[128];
 
 		snprintf(left, sizeof(left), "%s%s%s", commands[i].name,
 			 *commands[i].args ? " " : "", commands[i].args);
-		fprintf(f, "  %-20s %s\n", left, commands[i].description);
+		if (strlen(left) > 20)
+			fprintf(f, "  %s\n  %-20s %s\n", left, "",
+				commands[i].description);
+		else
+			fprintf(f, "  %-20s %s\n", left,
+				commands[i].description);
 	}
 	fprintf(f,
 		"\n"
@@ -105,7 +188,8 @@ static void print_usage(FILE *f)
 		"  -h, --help           show help (of the command)\n"
 		"      --version        print the version\n"
 		"\n"
-		"Exit status: 0 ok, 1 failure (check: drift found), 2 usage error.\n"
+		"Exit status: 0 ok, 1 failure (check: drift found), 2 usage error;\n"
+		"claim -- COMMAND: the exit status of COMMAND.\n"
 		"See 'iogroup help COMMAND' for details about a command.\n");
 }
 
@@ -116,9 +200,19 @@ static void print_command_help(FILE *f, const struct ig_command *c)
 		c->description + 1);
 	if (*c->help)
 		fprintf(f, "\n%s", c->help);
-	if (c->fn != cmd_help)
-		fprintf(f, "\nOptions:\n"
-			"  -j, --json   JSON output (schema: docs/cli.md)\n");
+	if (c->fn != cmd_help) {
+		size_t i;
+
+		fprintf(f, "\nOptions:\n");
+		for (i = 0; i < N_CMD_OPTIONS; i++)
+			if (c->opts & cmd_options[i].bit)
+				fprintf(f, "  %-18s %s\n",
+					cmd_options[i].bit == OPT_DRIVER ?
+					"--driver DRIVER" : cmd_options[i].name,
+					cmd_options[i].help);
+		fprintf(f, "  %-18s %s\n", "-j, --json",
+			"JSON output (schema: docs/cli.md)");
+	}
 }
 
 static int cmd_help(int argc, char **argv, const struct ig_opts *o)
@@ -239,6 +333,59 @@ static int parse_option(const char *arg, struct ig_opts *o, bool *help,
 	return 0;
 }
 
+/*
+ * A command option of @c at argv[*i] ("--driver X" or "--driver=X").
+ * Returns 1 if it was one, 0 if not, or an exit status (2) after a usage
+ * error.
+ */
+static int parse_cmd_option(const struct ig_command *c, int argc, char **argv,
+			    int *i, struct ig_opts *o)
+{
+	const char *a = argv[*i];
+	size_t k, len;
+
+	for (k = 0; k < N_CMD_OPTIONS; k++) {
+		const struct ig_cmd_option *opt = &cmd_options[k];
+		const char *val = NULL;
+
+		if (!(c->opts & opt->bit))
+			continue;
+		len = strlen(opt->name);
+		if (strncmp(a, opt->name, len))
+			continue;
+		if (a[len] == '=' && opt->has_arg)
+			val = a + len + 1;
+		else if (a[len])
+			continue;
+		if (opt->has_arg && !val) {
+			if (*i + 1 >= argc)
+				return ig_usage_error(c->name,
+						      "option '%s' needs an argument",
+						      opt->name);
+			val = argv[++*i];
+		}
+		switch (opt->bit) {
+		case OPT_UNBIND:
+			o->unbind = true;
+			break;
+		case OPT_RESTORE:
+			o->restore = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_DRIVER:
+			if (strcmp(val, "vfio-pci") && strcmp(val, "pci-stub"))
+				return ig_usage_error_arg(c->name, val,
+					"--driver must be vfio-pci or pci-stub");
+			o->driver = val;
+			break;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static int finish_stdout(int ret)
 {
 	if (fflush(stdout) || ferror(stdout)) {
@@ -252,9 +399,9 @@ int main(int argc, char **argv)
 {
 	struct ig_opts o = { 0 };
 	bool help = false, version = false, dashdash = false;
-	const struct ig_command *c;
+	const struct ig_command *c = NULL;
 	char **pos;
-	int npos = 0, i;
+	int npos = 0, i, r;
 
 	pos = calloc((size_t)argc + 1, sizeof(*pos));
 	if (!pos) {
@@ -264,10 +411,27 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (c && c->exec && !strcmp(a, "--")) {
+			/* claim GROUP -- COMMAND [ARGS...]: the rest is its. */
+			if (i + 1 >= argc) {
+				free(pos);
+				return ig_usage_error(c->name,
+						      "missing COMMAND after '--'");
+			}
+			o.exec_argv = argv + i + 1;
+			break;
+		}
 		if (dashdash || a[0] != '-' || !a[1]) {
 			pos[npos++] = argv[i];
+			if (npos == 1)
+				c = find_command(a);
 		} else if (!strcmp(a, "--")) {
 			dashdash = true;
+		} else if (c && (r = parse_cmd_option(c, argc, argv, &i, &o))) {
+			if (r != 1) {
+				free(pos);
+				return r;
+			}
 		} else if (parse_option(a, &o, &help, &version) < 0) {
 			i = ig_usage_error(npos ? pos[0] : NULL,
 					   "unknown option '%s'", a);
@@ -301,8 +465,11 @@ int main(int argc, char **argv)
 		print_command_help(stdout, c);
 		return finish_stdout(0);
 	}
-	if (npos - 1 < c->min_args)
-		i = ig_usage_error(c->name, "missing argument %s", c->args);
+	if (o.restore && !o.unbind)
+		i = ig_usage_error(c->name, "--restore requires --unbind");
+	else if (npos - 1 < c->min_args)
+		i = ig_usage_error(c->name, "missing argument %.*s",
+				   (int)strcspn(c->args, " "), c->args);
 	else if (npos - 1 > c->max_args)
 		i = ig_usage_error(c->name, "unexpected argument '%s'",
 				   pos[1 + c->max_args]);

@@ -23,6 +23,11 @@ void ig_group_free(struct ig_group *g)
 		free(d->last_failed_driver);
 	}
 	free(g->devices);
+	for (i = 0; i < g->owner.n_unbound; i++) {
+		free(g->owner.unbound[i].device);
+		free(g->owner.unbound[i].driver);
+	}
+	free(g->owner.unbound);
 	free(g->owner.comm);
 	free(g->owner.caller);
 	free(g->drift);
@@ -57,6 +62,7 @@ void ig_event_free(struct ig_event *e)
 	free(e->device);
 	free(e->driver);
 	free(e->comm);
+	free(e->drift);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -87,6 +93,8 @@ const char *ig_owner_name(uint32_t kind)
 		return "kernel";
 	case IOGROUP_OWNER_USER:
 		return "user";
+	case IOGROUP_OWNER_IOGROUP:
+		return "iogroup";
 	}
 	return "unknown";
 }
@@ -104,6 +112,7 @@ const char *ig_event_name(uint32_t type, char *buf, size_t len)
 		[IOGROUP_EVENT_DEVICE_ADDED] = "device-added",
 		[IOGROUP_EVENT_DEVICE_REMOVED] = "device-removed",
 		[IOGROUP_EVENT_RESYNC] = "resync",
+		[IOGROUP_EVENT_DRIFT] = "drift",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])

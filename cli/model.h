@@ -12,6 +12,12 @@
 
 #include <linux/iogroup.h>
 
+/* IOGROUP_A_OWNER_UNBOUND "device driver", split. */
+struct ig_unbound {
+	char *device;
+	char *driver;			/* NULL if the kernel gave none */
+};
+
 struct ig_owner {
 	uint32_t kind;			/* enum iogroup_owner_kind */
 	bool has_pid;
@@ -20,6 +26,11 @@ struct ig_owner {
 	char *caller;			/* NULL if absent */
 	bool has_since;
 	uint64_t since_ns;		/* CLOCK_BOOTTIME */
+	/* IOGROUP_OWNER_IOGROUP only: */
+	bool persistent;		/* outlives its socket */
+	bool restore;			/* unbound drivers probed on release */
+	size_t n_unbound;
+	struct ig_unbound *unbound;	/* devices whose driver it unbound */
 };
 
 struct ig_device {
@@ -82,6 +93,7 @@ struct ig_event {
 	uint32_t pid;
 	char *comm;			/* NULL if absent */
 	uint32_t domain;		/* enum iogroup_domain_type */
+	char *drift;			/* DRIFT: what disagrees; NULL if none */
 };
 
 struct ig_check_drift {

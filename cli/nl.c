@@ -4,6 +4,7 @@
  * This is the only file of the CLI that includes libnl headers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -300,6 +301,14 @@ int ig_nl_open(struct ig_nl **out, bool watch)
 	ret = genl_connect(nl->sk);
 	if (ret < 0)
 		return lib_err(nl, ret);
+	/*
+	 * A claim belongs to this socket: a child that exec()s must not
+	 * inherit it, or the claim would outlive us.  libnl >= 3.2.x opens
+	 * it with SOCK_CLOEXEC; make sure.
+	 */
+	if (fcntl(nl_socket_get_fd(nl->sk), F_SETFD, FD_CLOEXEC) < 0)
+		return set_errstr(nl, -errno, "fcntl FD_CLOEXEC: %s",
+				  strerror(errno));
 	ret = enable_sockopt(nl, NETLINK_EXT_ACK, "NETLINK_EXT_ACK");
 	if (!ret)
 		ret = enable_sockopt(nl, NETLINK_CAP_ACK, "NETLINK_CAP_ACK");
@@ -372,8 +381,14 @@ static int parse_owner(struct ig_nl *nl, struct nlattr *nest,
 		[IOGROUP_A_OWNER_COMM] = { .type = NLA_STRING },
 		[IOGROUP_A_OWNER_CALLER] = { .type = NLA_STRING },
 		[IOGROUP_A_OWNER_SINCE] = { .type = NLA_U64 },
+		[IOGROUP_A_OWNER_PERSISTENT] = { .type = NLA_FLAG },
+		[IOGROUP_A_OWNER_RESTORE] = { .type = NLA_FLAG },
+		[IOGROUP_A_OWNER_UNBOUND] = { .type = NLA_STRING },
 	};
 	struct nlattr *tb[IOGROUP_A_OWNER_MAX + 1];
+	struct nlattr *pos;
+	size_t n = 0;
+	int rem, err;
 
 	if (nla_parse_nested(tb, IOGROUP_A_OWNER_MAX, nest, pol) < 0)
 		return malformed(nl, "owner");
@@ -387,9 +402,46 @@ static int parse_owner(struct ig_nl *nl, struct nlattr *nest,
 		o->has_since = true;
 		o->since_ns = nla_get_u64(tb[IOGROUP_A_OWNER_SINCE]);
 	}
+	o->persistent = !!tb[IOGROUP_A_OWNER_PERSISTENT];
+	o->restore = !!tb[IOGROUP_A_OWNER_RESTORE];
 	if (dup_str(&o->comm, tb[IOGROUP_A_OWNER_COMM]) ||
 	    dup_str(&o->caller, tb[IOGROUP_A_OWNER_CALLER]))
 		return -ENOMEM;
+
+	/* UNBOUND is repeated: nla_parse() validated only the last one. */
+	nla_for_each_nested(pos, nest, rem)
+		if (nla_type(pos) == IOGROUP_A_OWNER_UNBOUND)
+			n++;
+	if (!n)
+		return 0;
+	o->unbound = calloc(n, sizeof(*o->unbound));
+	if (!o->unbound)
+		return -ENOMEM;
+	nla_for_each_nested(pos, nest, rem) {
+		struct ig_unbound *u;
+		const char *s, *sp;
+
+		if (nla_type(pos) != IOGROUP_A_OWNER_UNBOUND)
+			continue;
+		s = nla_data(pos);
+		if (nla_len(pos) < 1 || s[nla_len(pos) - 1] != '\0' ||
+		    !*s)
+			return malformed(nl, "owner: unbound device");
+		u = &o->unbound[o->n_unbound++];
+		sp = strchr(s, ' ');
+		err = -ENOMEM;
+		if (sp) {
+			u->device = strndup(s, (size_t)(sp - s));
+			while (*sp == ' ')
+				sp++;
+			if (*sp && !(u->driver = strdup(sp)))
+				return err;
+		} else {
+			u->device = strdup(s);
+		}
+		if (!u->device)
+			return err;
+	}
 	return 0;
 }
 
@@ -548,7 +600,7 @@ static int cmp_group(const void *a, const void *b)
 	return (ga->id > gb->id) - (ga->id < gb->id);
 }
 
-int ig_nl_group_dump(struct ig_nl *nl, struct ig_group_list *out)
+int ig_nl_group_dump(struct ig_nl *nl, bool verify, struct ig_group_list *out)
 {
 	int tries, err = -EINTR;
 
@@ -561,6 +613,10 @@ int ig_nl_group_dump(struct ig_nl *nl, struct ig_group_list *out)
 		msg = new_request(nl, IOGROUP_CMD_GROUP_GET, NLM_F_DUMP);
 		if (!msg)
 			return -ENOMEM;
+		if (verify && nla_put_flag(msg, IOGROUP_A_GROUP_VERIFY) < 0) {
+			nlmsg_free(msg);
+			return -ENOMEM;
+		}
 		err = transact(nl, msg, dump_one, out);
 	}
 	if (err == -EINTR)
@@ -644,6 +700,10 @@ static int stats_one(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
 		[IOGROUP_A_STATS_DEVICES] = { .type = NLA_U32 },
 		[IOGROUP_A_STATS_HOOKS] = { .type = NLA_STRING },
 		[IOGROUP_A_STATS_BYTES] = { .type = NLA_U64 },
+		[IOGROUP_A_STATS_VETOES] = { .type = NLA_U64 },
+		[IOGROUP_A_STATS_CLAIMS] = { .type = NLA_U32 },
+		[IOGROUP_A_STATS_CLAIMS_TOTAL] = { .type = NLA_U64 },
+		[IOGROUP_A_STATS_AUTO_RELEASES] = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[IOGROUP_A_STATS_MAX + 1];
 	struct ig_stats *s = arg;
@@ -680,6 +740,44 @@ int ig_nl_stats_get(struct ig_nl *nl, struct ig_stats *out)
 	return err;
 }
 
+/* CLAIM and RELEASE: a do with an ack, no reply message. */
+static int no_reply(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
+{
+	(void)nlh;
+	(void)arg;
+	return malformed(nl, "unexpected reply");
+}
+
+static int claim_release(struct ig_nl *nl, uint8_t cmd, uint32_t id,
+			 bool with_flags, uint32_t flags)
+{
+	struct nl_msg *msg;
+	int err;
+
+	reset_error(nl);
+	msg = new_request(nl, cmd, NLM_F_ACK);
+	if (!msg)
+		return -ENOMEM;
+	err = nla_put_u32(msg, IOGROUP_A_GROUP_ID, id);
+	if (!err && with_flags)
+		err = nla_put_u32(msg, IOGROUP_A_GROUP_CLAIM_FLAGS, flags);
+	if (err < 0) {
+		nlmsg_free(msg);
+		return lib_err(nl, err);
+	}
+	return transact(nl, msg, no_reply, NULL);
+}
+
+int ig_nl_claim(struct ig_nl *nl, uint32_t id, uint32_t flags)
+{
+	return claim_release(nl, IOGROUP_CMD_CLAIM, id, true, flags);
+}
+
+int ig_nl_release(struct ig_nl *nl, uint32_t id)
+{
+	return claim_release(nl, IOGROUP_CMD_RELEASE, id, false, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Events                                                              */
 
@@ -704,6 +802,7 @@ static int parse_event(struct nlmsghdr *nlh, struct ig_event *ev)
 		[IOGROUP_A_EVENT_PID] = { .type = NLA_U32 },
 		[IOGROUP_A_EVENT_COMM] = { .type = NLA_STRING },
 		[IOGROUP_A_EVENT_DOMAIN] = { .type = NLA_U32 },
+		[IOGROUP_A_EVENT_DRIFT] = { .type = NLA_STRING },
 	};
 	struct nlattr *tb[IOGROUP_A_EVENT_MAX + 1];
 
@@ -729,7 +828,8 @@ static int parse_event(struct nlmsghdr *nlh, struct ig_event *ev)
 #undef GET
 	if (dup_str(&ev->device, tb[IOGROUP_A_EVENT_DEVICE]) ||
 	    dup_str(&ev->driver, tb[IOGROUP_A_EVENT_DRIVER]) ||
-	    dup_str(&ev->comm, tb[IOGROUP_A_EVENT_COMM])) {
+	    dup_str(&ev->comm, tb[IOGROUP_A_EVENT_COMM]) ||
+	    dup_str(&ev->drift, tb[IOGROUP_A_EVENT_DRIFT])) {
 		ig_event_free(ev);
 		return -ENOMEM;
 	}

@@ -33,12 +33,25 @@ void ig_nl_close(struct ig_nl *nl);
 const char *ig_nl_strerror(const struct ig_nl *nl, int err);
 const char *ig_nl_extack(const struct ig_nl *nl);
 
-/* Dump all groups, ordered by group id (retried if the dump is interrupted). */
-int ig_nl_group_dump(struct ig_nl *nl, struct ig_group_list *out);
+/*
+ * Dump all groups, ordered by group id (retried if the dump is interrupted).
+ * @verify: ask the module to check each group against the kernel first
+ * (IOGROUP_A_GROUP_VERIFY), so that the drift is current.
+ */
+int ig_nl_group_dump(struct ig_nl *nl, bool verify, struct ig_group_list *out);
 /* One group, by id (@devname NULL) or by the name of one of its devices. */
 int ig_nl_group_get(struct ig_nl *nl, uint32_t id, const char *devname,
 		    struct ig_group *out);
 int ig_nl_stats_get(struct ig_nl *nl, struct ig_stats *out);
+
+/*
+ * IOGROUP_CMD_CLAIM with IOGROUP_CLAIM_F_* @flags.  Without
+ * IOGROUP_CLAIM_F_PERSISTENT the claim belongs to this socket: the kernel
+ * releases it when the socket closes.  The socket is close-on-exec.
+ */
+int ig_nl_claim(struct ig_nl *nl, uint32_t id, uint32_t flags);
+/* IOGROUP_CMD_RELEASE: -ENOENT if iogroup holds no claim on the group. */
+int ig_nl_release(struct ig_nl *nl, uint32_t id);
 
 /*
  * Called for each event; @ev is NULL when events were lost (receive buffer

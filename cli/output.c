@@ -86,6 +86,30 @@ static json_object *owner_json(struct jb *b, const struct ig_owner *ow)
 		jstr(b, o, "caller", ow->caller);
 	if (ow->has_since)
 		juint(b, o, "since_ns", ow->since_ns);
+	if (ow->kind == IOGROUP_OWNER_IOGROUP) {
+		json_object *a = jnew(b, json_object_new_array());
+		size_t i;
+
+		jbool(b, o, "persistent", ow->persistent);
+		jbool(b, o, "restore", ow->restore);
+		for (i = 0; a && i < ow->n_unbound; i++) {
+			const struct ig_unbound *u = &ow->unbound[i];
+			json_object *e = jnew(b, json_object_new_object());
+
+			if (!e)
+				break;
+			jstr(b, e, "device", u->device);
+			jadd(b, e, "driver",
+			     u->driver ? json_object_new_string(u->driver) : NULL,
+			     !u->driver);
+			if (json_object_array_add(a, e) < 0) {
+				json_object_put(e);
+				b->ok = false;
+			}
+		}
+		if (a)
+			jadd(b, o, "unbound", a, false);
+	}
 	return o;
 }
 
@@ -185,18 +209,76 @@ static int jprint(FILE *f, struct jb *b, json_object *o, int flags)
 
 static void owner_short(const struct ig_owner *o, char *buf, size_t len)
 {
-	if (o->kind != IOGROUP_OWNER_USER) {
-		snprintf(buf, len, "%s", ig_owner_name(o->kind));
+	const char *k = ig_owner_name(o->kind);
+
+	if (o->kind != IOGROUP_OWNER_USER && o->kind != IOGROUP_OWNER_IOGROUP) {
+		snprintf(buf, len, "%s", k);
 		return;
 	}
 	if (o->has_pid && o->comm)
-		snprintf(buf, len, "user %u/%s", o->pid, o->comm);
+		snprintf(buf, len, "%s %u/%s", k, o->pid, o->comm);
 	else if (o->has_pid)
-		snprintf(buf, len, "user %u", o->pid);
+		snprintf(buf, len, "%s %u", k, o->pid);
 	else if (o->comm)
-		snprintf(buf, len, "user %s", o->comm);
+		snprintf(buf, len, "%s %s", k, o->comm);
 	else
-		snprintf(buf, len, "user");
+		snprintf(buf, len, "%s", k);
+}
+
+/* "12.3 s", "3m 2s", "2h 5m", "1d 3h": how long ago @ns (BOOTTIME) was. */
+static bool ago(uint64_t ns, char *buf, size_t len)
+{
+	struct timespec now;
+	uint64_t n, d, s;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &now))
+		return false;
+	n = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+	if (n < ns)
+		return false;
+	d = n - ns;
+	s = d / 1000000000;
+	if (s >= 86400)
+		snprintf(buf, len, "%" PRIu64 "d %" PRIu64 "h", s / 86400,
+			 s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%" PRIu64 "h %" PRIu64 "m", s / 3600,
+			 s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%" PRIu64 "m %" PRIu64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " s", s,
+			 d % 1000000000 / 100000000);
+	return true;
+}
+
+/* "iogroup claim by pid 123 (qemu), persistent, since 12.3 s ago" */
+static void print_iogroup_owner(FILE *f, const struct ig_owner *o)
+{
+	char buf[64];
+	size_t i;
+
+	fprintf(f, "iogroup claim");
+	if (o->has_pid) {
+		fprintf(f, " by pid %u", o->pid);
+		if (o->comm)
+			fprintf(f, " (%s)", o->comm);
+	} else if (o->comm) {
+		fprintf(f, " by %s", o->comm);
+	}
+	fprintf(f, ", %s", o->persistent ? "persistent" :
+		"released when its process exits");
+	if (o->restore)
+		fprintf(f, ", restores drivers on release");
+	if (o->has_since && ago(o->since_ns, buf, sizeof(buf)))
+		fprintf(f, ", since %s ago", buf);
+	fputc('\n', f);
+	if (o->caller)
+		fprintf(f, "    claimed by:     %s\n", o->caller);
+	for (i = 0; i < o->n_unbound; i++)
+		fprintf(f, "    %-16s%s (was %s)\n", i ? "" : "unbound:",
+			o->unbound[i].device,
+			o->unbound[i].driver ? o->unbound[i].driver : "?");
 }
 
 static void dma_role(const struct ig_device *d, char *buf, size_t len)
@@ -378,6 +460,9 @@ int ig_print_group(FILE *f, const struct ig_group *g, bool json)
 			print_boottime(f, g->owner.since_ns);
 		}
 		break;
+	case IOGROUP_OWNER_IOGROUP:
+		print_iogroup_owner(f, &g->owner);
+		break;
 	default:
 		fprintf(f, "unknown (%u)\n", g->owner.kind);
 		break;
@@ -472,6 +557,10 @@ static const struct {
 	{ IOGROUP_A_STATS_GROUPS, "groups" },
 	{ IOGROUP_A_STATS_DEVICES, "devices" },
 	{ IOGROUP_A_STATS_BYTES, "bytes" },
+	{ IOGROUP_A_STATS_VETOES, "vetoes" },
+	{ IOGROUP_A_STATS_CLAIMS, "claims" },
+	{ IOGROUP_A_STATS_CLAIMS_TOTAL, "claims_total" },
+	{ IOGROUP_A_STATS_AUTO_RELEASES, "auto_releases" },
 };
 
 int ig_print_stats(FILE *f, const struct ig_stats *s, bool json)
@@ -533,6 +622,8 @@ int ig_print_event(FILE *f, const struct ig_event *e, bool json)
 				jstr(&b, o, "comm", e->comm);
 			if (e->has_domain)
 				jstr(&b, o, "domain", ig_domain_name(e->domain));
+			if (e->drift)
+				jstr(&b, o, "drift", e->drift);
 		}
 		return jprint(f, &b, o, JSON_LINE_FLAGS);
 	}
@@ -559,6 +650,10 @@ int ig_print_event(FILE *f, const struct ig_event *e, bool json)
 		fprintf(f, " comm %s", e->comm);
 	if (e->has_domain)
 		fprintf(f, " domain %s", ig_domain_name(e->domain));
+	if (e->drift)
+		fprintf(f, ": %s", e->drift);
+	else if (e->type == IOGROUP_EVENT_DRIFT)
+		fprintf(f, ": agrees with the kernel again");
 	fputc('\n', f);
 	return 0;
 }
@@ -606,5 +701,123 @@ int ig_print_check(FILE *f, size_t groups_checked,
 	fprintf(f, "%zu of %zu group%s disagree%s with the kernel\n", n_drift,
 		groups_checked, groups_checked == 1 ? "" : "s",
 		n_drift == 1 ? "s" : "");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Write side                                                          */
+
+int ig_print_claim(FILE *f, uint32_t group, uint32_t flags, bool json)
+{
+	if (json) {
+		struct jb b = { .ok = true };
+		json_object *o = jnew(&b, json_object_new_object());
+
+		if (o) {
+			jint(&b, o, "group", group);
+			jbool(&b, o, "claimed", true);
+			jbool(&b, o, "persistent",
+			      flags & IOGROUP_CLAIM_F_PERSISTENT);
+			jbool(&b, o, "unbind", flags & IOGROUP_CLAIM_F_UNBIND);
+			jbool(&b, o, "restore", flags & IOGROUP_CLAIM_F_RESTORE);
+		}
+		return jprint(f, &b, o, JSON_FLAGS);
+	}
+	fprintf(f, "claimed group %u\n", group);
+	return 0;
+}
+
+int ig_print_release(FILE *f, uint32_t group, bool json)
+{
+	if (json) {
+		struct jb b = { .ok = true };
+		json_object *o = jnew(&b, json_object_new_object());
+
+		if (o) {
+			jint(&b, o, "group", group);
+			jbool(&b, o, "released", true);
+		}
+		return jprint(f, &b, o, JSON_FLAGS);
+	}
+	fprintf(f, "released group %u\n", group);
+	return 0;
+}
+
+int ig_print_detach(FILE *f, const struct ig_detach_result *r, bool json)
+{
+	size_t i;
+
+	if (json) {
+		struct jb b = { .ok = true };
+		json_object *o = jnew(&b, json_object_new_object());
+		json_object *a;
+
+		if (!o)
+			return -ENOMEM;
+		jint(&b, o, "group", r->group);
+		jstr(&b, o, "driver", r->driver);
+		a = jnew(&b, json_object_new_array());
+		for (i = 0; a && i < r->n_devices; i++) {
+			json_object *s = json_object_new_string(r->devices[i]);
+
+			if (!s || json_object_array_add(a, s) < 0) {
+				json_object_put(s);
+				b.ok = false;
+			}
+		}
+		if (a)
+			jadd(&b, o, "devices", a, false);
+		jbool(&b, o, "viable", r->viable);
+		return jprint(f, &b, o, JSON_FLAGS);
+	}
+	fprintf(f, "group %u detached to %s: ", r->group, r->driver);
+	for (i = 0; i < r->n_devices; i++)
+		fprintf(f, "%s%s", i ? ", " : "", r->devices[i]);
+	if (!r->n_devices)
+		fputs("(no device)", f);
+	if (!strcmp(r->driver, "vfio-pci"))
+		fprintf(f, "; /dev/vfio/%u", r->group);
+	fputc('\n', f);
+	return 0;
+}
+
+int ig_print_reattach(FILE *f, uint32_t group, const struct ig_reattach_dev *d,
+		      size_t n, bool json)
+{
+	size_t i;
+
+	if (json) {
+		struct jb b = { .ok = true };
+		json_object *o = jnew(&b, json_object_new_object());
+		json_object *a;
+
+		if (!o)
+			return -ENOMEM;
+		jint(&b, o, "group", group);
+		a = jnew(&b, json_object_new_array());
+		for (i = 0; a && i < n; i++) {
+			json_object *e = jnew(&b, json_object_new_object());
+
+			if (!e)
+				break;
+			jstr(&b, e, "device", d[i].device);
+			jadd(&b, e, "driver",
+			     d[i].driver ? json_object_new_string(d[i].driver)
+					 : NULL, !d[i].driver);
+			if (json_object_array_add(a, e) < 0) {
+				json_object_put(e);
+				b.ok = false;
+			}
+		}
+		if (a)
+			jadd(&b, o, "devices", a, false);
+		return jprint(f, &b, o, JSON_FLAGS);
+	}
+	if (!n)
+		fprintf(f, "group %u: no device to give back to the host\n",
+			group);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s -> %s\n", d[i].device,
+			d[i].driver ? d[i].driver : "none");
 	return 0;
 }

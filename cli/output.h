@@ -20,4 +20,24 @@ int ig_print_check(FILE *f, size_t groups_checked,
 		   const struct ig_check_drift *drift, size_t n_drift,
 		   bool json);
 
+/* claim (without a command): "claimed group N". */
+int ig_print_claim(FILE *f, uint32_t group, uint32_t flags, bool json);
+int ig_print_release(FILE *f, uint32_t group, bool json);
+
+struct ig_detach_result {
+	uint32_t group;
+	const char *driver;		/* vfio-pci or pci-stub */
+	const char *const *devices;	/* the devices bound to it */
+	size_t n_devices;
+	bool viable;
+};
+int ig_print_detach(FILE *f, const struct ig_detach_result *r, bool json);
+
+struct ig_reattach_dev {
+	const char *device;
+	const char *driver;		/* driver it got, NULL if none */
+};
+int ig_print_reattach(FILE *f, uint32_t group, const struct ig_reattach_dev *d,
+		      size_t n, bool json);
+
 #endif

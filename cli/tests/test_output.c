@@ -258,7 +258,11 @@ static void test_stats(void)
 	CHECK(int_is(o, "drift_groups", IOGROUP_A_STATS_DRIFT_GROUPS * 1000));
 	CHECK(int_is(o, "bytes", 1LL << 40));
 	CHECK(str_is(o, "hooks", st.hooks));
-	CHECK(json_object_object_length(o) == 18);
+	CHECK(int_is(o, "vetoes", IOGROUP_A_STATS_VETOES * 1000));
+	CHECK(int_is(o, "claims", IOGROUP_A_STATS_CLAIMS * 1000));
+	CHECK(int_is(o, "claims_total", IOGROUP_A_STATS_CLAIMS_TOTAL * 1000));
+	CHECK(int_is(o, "auto_releases", IOGROUP_A_STATS_AUTO_RELEASES * 1000));
+	CHECK(json_object_object_length(o) == 22);
 	json_object_put(o);
 	free(s);
 }
