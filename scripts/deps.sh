@@ -12,7 +12,7 @@ PKGS=(
 	gcc gcc-12 make libc6-dev pkg-config bc flex bison
 	libelf-dev libelf1 libssl3 libssl-dev dkms kmod patch
 	# pahole: BTF of modules for kernels whose headers ship vmlinux (6.12+)
-	dwarves
+	pahole
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	# kernel fetch and initramfs
 	apt dpkg cpio xz-utils gzip busybox-static bash libc-bin
