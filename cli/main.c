@@ -376,8 +376,9 @@ static int parse_cmd_option(const struct ig_command *c, int argc, char **argv,
 			break;
 		case OPT_DRIVER:
 			if (strcmp(val, "vfio-pci") && strcmp(val, "pci-stub"))
-				return ig_usage_error_arg(c->name, val,
-					"--driver must be vfio-pci or pci-stub");
+				return ig_usage_error(c->name,
+					"--driver '%s': must be vfio-pci or pci-stub",
+					val);
 			o->driver = val;
 			break;
 		}

@@ -600,6 +600,17 @@ static int cmp_group(const void *a, const void *b)
 	return (ga->id > gb->id) - (ga->id < gb->id);
 }
 
+static struct nl_msg *dump_request(struct ig_nl *nl, bool verify)
+{
+	struct nl_msg *msg = new_request(nl, IOGROUP_CMD_GROUP_GET, NLM_F_DUMP);
+
+	if (msg && verify && nla_put_flag(msg, IOGROUP_A_GROUP_VERIFY) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 int ig_nl_group_dump(struct ig_nl *nl, bool verify, struct ig_group_list *out)
 {
 	int tries, err = -EINTR;
@@ -610,13 +621,9 @@ int ig_nl_group_dump(struct ig_nl *nl, bool verify, struct ig_group_list *out)
 
 		ig_group_list_free(out);
 		reset_error(nl);
-		msg = new_request(nl, IOGROUP_CMD_GROUP_GET, NLM_F_DUMP);
+		msg = dump_request(nl, verify);
 		if (!msg)
 			return -ENOMEM;
-		if (verify && nla_put_flag(msg, IOGROUP_A_GROUP_VERIFY) < 0) {
-			nlmsg_free(msg);
-			return -ENOMEM;
-		}
 		err = transact(nl, msg, dump_one, out);
 	}
 	if (err == -EINTR)
@@ -748,23 +755,32 @@ static int no_reply(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
 	return malformed(nl, "unexpected reply");
 }
 
+/* The request of CLAIM (@with_flags) or RELEASE. */
+static struct nl_msg *claim_request(struct ig_nl *nl, uint8_t cmd, uint32_t id,
+				    bool with_flags, uint32_t flags)
+{
+	struct nl_msg *msg = new_request(nl, cmd, NLM_F_ACK);
+
+	if (!msg)
+		return NULL;
+	if (nla_put_u32(msg, IOGROUP_A_GROUP_ID, id) < 0 ||
+	    (with_flags &&
+	     nla_put_u32(msg, IOGROUP_A_GROUP_CLAIM_FLAGS, flags) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int claim_release(struct ig_nl *nl, uint8_t cmd, uint32_t id,
 			 bool with_flags, uint32_t flags)
 {
 	struct nl_msg *msg;
-	int err;
 
 	reset_error(nl);
-	msg = new_request(nl, cmd, NLM_F_ACK);
+	msg = claim_request(nl, cmd, id, with_flags, flags);
 	if (!msg)
 		return -ENOMEM;
-	err = nla_put_u32(msg, IOGROUP_A_GROUP_ID, id);
-	if (!err && with_flags)
-		err = nla_put_u32(msg, IOGROUP_A_GROUP_CLAIM_FLAGS, flags);
-	if (err < 0) {
-		nlmsg_free(msg);
-		return lib_err(nl, err);
-	}
 	return transact(nl, msg, no_reply, NULL);
 }
 

@@ -30,7 +30,7 @@ expect 0 --version;		out_has "iogroup "
 expect 0 help;			out_has "usage: iogroup"
 expect 0 --help
 expect 0 -h
-for c in list show watch stats check help; do
+for c in list show watch stats check claim release detach reattach help; do
 	expect 0 help "$c";	out_has "usage: iogroup"
 	expect 0 "$c" --help;	out_has "usage: iogroup"
 done
@@ -49,10 +49,35 @@ expect 2 show 4294967296;	err_has "show '4294967296': group number out of range"
 expect 2 show 0123456789012345678901234567890123456789012345678901234567890123456789
 expect 2 help list show
 
+# The write side: its options, '--' COMMAND, usage errors.
+expect 0 claim --help;		out_has "--unbind"; out_has "-- COMMAND"
+expect 0 help detach;		out_has "--driver DRIVER"
+expect 2 claim;			err_has "claim: missing argument GROUP|DEVICE"
+expect 2 claim 5 6;		err_has "unexpected argument '6'"
+expect 2 claim 5 --restore;	err_has "--restore requires --unbind"
+expect 2 claim 5 --;		err_has "missing COMMAND after '--'"
+expect 2 claim 5 qemu;		err_has "unexpected argument 'qemu'"
+expect 2 claim 5 --frob;	err_has "unknown option '--frob'"
+expect 2 claim 4294967296 -- true
+expect 2 release;		err_has "usage: iogroup [-j] release GROUP|DEVICE"
+expect 2 release 5 --unbind;	err_has "unknown option '--unbind'"
+expect 2 release 5 6
+expect 2 detach
+expect 2 detach 5 --driver;	err_has "option '--driver' needs an argument"
+expect 2 detach 5 --driver e1000e;	err_has "--driver 'e1000e': must be vfio-pci or pci-stub"
+expect 2 detach 5 --driver=foo
+expect 2 detach 5 --unbind;	err_has "unknown option '--unbind'"
+expect 2 reattach
+expect 2 reattach 5 --force;	err_has "unknown option '--force'"
+expect 2 list --force
+expect 2 show 5 --driver vfio-pci
+
 # Without the module, every netlink command fails cleanly with exit 1.
 # (Skipped where the module is loaded or loads on demand.)
 if ! "$IOGROUP" list >/dev/null 2>&1; then
-	for c in list stats check watch "show 0" "show 0000:00:02.0" "-j list"; do
+	for c in list stats check watch "show 0" "show 0000:00:02.0" "-j list" \
+		 "claim 0" "claim 0 --unbind --restore --force -- true" \
+		 "release 0" "detach 0 --driver=pci-stub" "reattach 0000:00:02.0"; do
 		# shellcheck disable=SC2086
 		expect 1 $c
 		err_has "iogroup: iogroup module not loaded and could not be loaded (modprobe iogroup)"

@@ -106,6 +106,108 @@ static void test_group(struct ig_nl *nl)
 	nlmsg_free(msg);
 }
 
+/* An iogroup claim: persistent, restore, repeated UNBOUND strings. */
+static void test_iogroup_owner(struct ig_nl *nl)
+{
+	struct nl_msg *msg = reply(IOGROUP_CMD_GROUP_GET);
+	struct nlattr *o;
+	struct ig_group g;
+
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 7);
+	o = nla_nest_start(msg, NLA_F_NESTED | IOGROUP_A_GROUP_OWNER);
+	nla_put_u32(msg, IOGROUP_A_OWNER_KIND, IOGROUP_OWNER_IOGROUP);
+	nla_put_u32(msg, IOGROUP_A_OWNER_PID, 123);
+	nla_put_string(msg, IOGROUP_A_OWNER_COMM, "iogroup");
+	nla_put_u64(msg, IOGROUP_A_OWNER_SINCE, 5);
+	nla_put_flag(msg, IOGROUP_A_OWNER_PERSISTENT);
+	nla_put_flag(msg, IOGROUP_A_OWNER_RESTORE);
+	nla_put_string(msg, IOGROUP_A_OWNER_UNBOUND, "0000:00:02.0 e1000e");
+	nla_put_string(msg, IOGROUP_A_OWNER_UNBOUND, "0000:00:02.1 snd_hda_intel");
+	nla_put_string(msg, IOGROUP_A_OWNER_UNBOUND, "platform-x");
+	nla_nest_end(msg, o);
+	nla_put_u8(msg, IOGROUP_A_GROUP_VIABLE, 1);
+
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == 0);
+	CHECK(g.owner.kind == IOGROUP_OWNER_IOGROUP && g.owner.pid == 123 &&
+	      !strcmp(g.owner.comm, "iogroup") && g.owner.since_ns == 5);
+	CHECK(g.owner.persistent && g.owner.restore);
+	CHECK(g.owner.n_unbound == 3);
+	if (g.owner.n_unbound == 3) {
+		CHECK(!strcmp(g.owner.unbound[0].device, "0000:00:02.0") &&
+		      !strcmp(g.owner.unbound[0].driver, "e1000e"));
+		CHECK(!strcmp(g.owner.unbound[1].device, "0000:00:02.1") &&
+		      !strcmp(g.owner.unbound[1].driver, "snd_hda_intel"));
+		CHECK(!strcmp(g.owner.unbound[2].device, "platform-x") &&
+		      !g.owner.unbound[2].driver);
+	}
+	ig_group_free(&g);
+	nlmsg_free(msg);
+
+	/* a user owner has none of it */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 7);
+	o = nla_nest_start(msg, NLA_F_NESTED | IOGROUP_A_GROUP_OWNER);
+	nla_put_u32(msg, IOGROUP_A_OWNER_KIND, IOGROUP_OWNER_USER);
+	nla_nest_end(msg, o);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == 0);
+	CHECK(!g.owner.persistent && !g.owner.restore && !g.owner.n_unbound &&
+	      !g.owner.unbound);
+	ig_group_free(&g);
+	nlmsg_free(msg);
+
+	/* an UNBOUND without NUL, before a good one: refused */
+	msg = reply(IOGROUP_CMD_GROUP_GET);
+	nla_put_u32(msg, IOGROUP_A_GROUP_ID, 7);
+	o = nla_nest_start(msg, NLA_F_NESTED | IOGROUP_A_GROUP_OWNER);
+	nla_put_u32(msg, IOGROUP_A_OWNER_KIND, IOGROUP_OWNER_IOGROUP);
+	nla_put(msg, IOGROUP_A_OWNER_UNBOUND, 4, "abcd");
+	nla_put_string(msg, IOGROUP_A_OWNER_UNBOUND, "0000:00:02.0 e1000e");
+	nla_nest_end(msg, o);
+	CHECK(parse_group(nl, nlmsg_hdr(msg), &g) == -EBADMSG);
+	CHECK(!g.owner.unbound);
+	nlmsg_free(msg);
+}
+
+/* The requests of the write side and of check, parsed back. */
+static void test_requests(struct ig_nl *nl)
+{
+	struct nlattr *tb[IOGROUP_A_GROUP_MAX + 1];
+	struct nl_msg *msg;
+	struct genlmsghdr *gh;
+
+	nl->family = 0x20;
+	msg = claim_request(nl, IOGROUP_CMD_CLAIM, 5, true,
+			    IOGROUP_CLAIM_F_UNBIND | IOGROUP_CLAIM_F_PERSISTENT);
+	CHECK(msg != NULL);
+	gh = nlmsg_data(nlmsg_hdr(msg));
+	CHECK(gh->cmd == IOGROUP_CMD_CLAIM);
+	CHECK(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_ACK);
+	CHECK(genlmsg_parse(nlmsg_hdr(msg), 0, tb, IOGROUP_A_GROUP_MAX, NULL) == 0);
+	CHECK(tb[IOGROUP_A_GROUP_ID] && nla_get_u32(tb[IOGROUP_A_GROUP_ID]) == 5);
+	CHECK(tb[IOGROUP_A_GROUP_CLAIM_FLAGS] &&
+	      nla_get_u32(tb[IOGROUP_A_GROUP_CLAIM_FLAGS]) == 5);
+	nlmsg_free(msg);
+
+	msg = claim_request(nl, IOGROUP_CMD_RELEASE, 9, false, 0);
+	gh = nlmsg_data(nlmsg_hdr(msg));
+	CHECK(gh->cmd == IOGROUP_CMD_RELEASE);
+	CHECK(genlmsg_parse(nlmsg_hdr(msg), 0, tb, IOGROUP_A_GROUP_MAX, NULL) == 0);
+	CHECK(nla_get_u32(tb[IOGROUP_A_GROUP_ID]) == 9);
+	CHECK(!tb[IOGROUP_A_GROUP_CLAIM_FLAGS]);
+	nlmsg_free(msg);
+
+	msg = dump_request(nl, true);
+	CHECK((nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP);
+	CHECK(genlmsg_parse(nlmsg_hdr(msg), 0, tb, IOGROUP_A_GROUP_MAX, NULL) == 0);
+	CHECK(tb[IOGROUP_A_GROUP_VERIFY] && nla_len(tb[IOGROUP_A_GROUP_VERIFY]) == 0);
+	nlmsg_free(msg);
+	msg = dump_request(nl, false);
+	CHECK(genlmsg_parse(nlmsg_hdr(msg), 0, tb, IOGROUP_A_GROUP_MAX, NULL) == 0);
+	CHECK(!tb[IOGROUP_A_GROUP_VERIFY]);
+	nlmsg_free(msg);
+	nl->family = 0;
+}
+
 static void test_malformed(struct ig_nl *nl)
 {
 	struct nl_msg *msg;
@@ -166,7 +268,15 @@ static void test_stats_event(struct ig_nl *nl)
 	nla_put_u32(msg, IOGROUP_A_STATS_GROUPS, 14);
 	nla_put_u64(msg, IOGROUP_A_STATS_BYTES, 1ULL << 33);
 	nla_put_string(msg, IOGROUP_A_STATS_HOOKS, "really_probe");
+	nla_put_u64(msg, IOGROUP_A_STATS_VETOES, 3);
+	nla_put_u32(msg, IOGROUP_A_STATS_CLAIMS, 2);
+	nla_put_u64(msg, IOGROUP_A_STATS_CLAIMS_TOTAL, 40);
+	nla_put_u64(msg, IOGROUP_A_STATS_AUTO_RELEASES, 38);
 	CHECK(stats_one(nl, nlmsg_hdr(msg), &s) == 0);
+	CHECK(s.has[IOGROUP_A_STATS_VETOES] && s.val[IOGROUP_A_STATS_VETOES] == 3);
+	CHECK(s.has[IOGROUP_A_STATS_CLAIMS] && s.val[IOGROUP_A_STATS_CLAIMS] == 2);
+	CHECK(s.val[IOGROUP_A_STATS_CLAIMS_TOTAL] == 40);
+	CHECK(s.val[IOGROUP_A_STATS_AUTO_RELEASES] == 38);
 	CHECK(s.has[IOGROUP_A_STATS_PROBE_HITS] && s.val[IOGROUP_A_STATS_PROBE_HITS] == 10);
 	CHECK(s.has[IOGROUP_A_STATS_EVENTS_DROPPED]);
 	CHECK(!s.has[IOGROUP_A_STATS_RESYNCS]);
@@ -189,6 +299,16 @@ static void test_stats_event(struct ig_nl *nl)
 	      ev.timestamp_ns == 99 && ev.group == 5 && ev.has_errno &&
 	      ev.err == 19 && !strcmp(ev.device, "0000:00:02.0") &&
 	      !strcmp(ev.driver, "virtio-pci") && !ev.has_owner && !ev.comm);
+	ig_event_free(&ev);
+	nlmsg_free(msg);
+
+	msg = reply(IOGROUP_CMD_EVENT);
+	nla_put_u32(msg, IOGROUP_A_EVENT_TYPE, IOGROUP_EVENT_DRIFT);
+	nla_put_u32(msg, IOGROUP_A_EVENT_GROUP_ID, 5);
+	nla_put_string(msg, IOGROUP_A_EVENT_DRIFT, "shadow: none; kernel: claimed");
+	CHECK(parse_event(nlmsg_hdr(msg), &ev) == 0);
+	CHECK(ev.type == IOGROUP_EVENT_DRIFT && ev.group == 5 && ev.drift &&
+	      !strcmp(ev.drift, "shadow: none; kernel: claimed"));
 	ig_event_free(&ev);
 	nlmsg_free(msg);
 
@@ -316,6 +436,8 @@ static void test_live(void)
 		ig_nl_close(nl);
 		return;
 	}
+	/* A claim belongs to the socket: a child must not inherit it. */
+	CHECK(fcntl(nl_socket_get_fd(nl->sk), F_GETFD) & FD_CLOEXEC);
 	nl->family = GENL_ID_CTRL;
 
 	n = 0;
@@ -444,6 +566,8 @@ int main(void)
 	struct ig_nl *nl = calloc(1, sizeof(*nl));
 
 	test_group(nl);
+	test_iogroup_owner(nl);
+	test_requests(nl);
 	test_malformed(nl);
 	test_stats_event(nl);
 	test_extack(nl);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -200,6 +201,181 @@ static void test_group(void)
 	free(s);
 }
 
+static void test_iogroup_owner(void)
+{
+	struct ig_unbound ub[2] = {
+		{ "0000:00:02.0", "e1000e" }, { "0000:00:02.1", NULL },
+	};
+	struct ig_group_list l;
+	struct ig_device d[2];
+	struct ig_group g;
+	struct timespec now;
+	json_object *o, *own, *a;
+	char *s;
+
+	fill(&g, d);
+	g.drift = NULL;
+	g.owner.kind = IOGROUP_OWNER_IOGROUP;
+	g.owner.pid = 123;
+	g.owner.comm = "qemu";
+	g.owner.caller = NULL;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	g.owner.since_ns = (uint64_t)now.tv_sec * 1000000000 +
+			   (uint64_t)now.tv_nsec - 12300000000ULL;
+	g.owner.persistent = true;
+	g.owner.n_unbound = 2;
+	g.owner.unbound = ub;
+	s = render(r_group, &g, true);
+	o = parse(s);
+	own = get(o, "owner");
+	CHECK(str_is(own, "kind", "iogroup"));
+	CHECK(int_is(own, "pid", 123) && str_is(own, "comm", "qemu"));
+	CHECK(bool_is(own, "persistent", true));
+	CHECK(bool_is(own, "restore", false));
+	a = get(own, "unbound");
+	CHECK(a && json_object_array_length(a) == 2);
+	CHECK(str_is(json_object_array_get_idx(a, 0), "device", "0000:00:02.0"));
+	CHECK(str_is(json_object_array_get_idx(a, 0), "driver", "e1000e"));
+	CHECK(json_object_is_type(get(json_object_array_get_idx(a, 1), "driver"),
+				  json_type_null));
+	json_object_put(o);
+	free(s);
+
+	s = render(r_group, &g, false);
+	CHECK(strstr(s, "owner:            iogroup claim by pid 123 (qemu), persistent, since 12.3 s ago\n"));
+	CHECK(strstr(s, "unbound:        0000:00:02.0 (was e1000e)"));
+	CHECK(strstr(s, "0000:00:02.1 (was ?)"));
+	free(s);
+
+	g.owner.persistent = false;
+	g.owner.restore = true;
+	g.owner.n_unbound = 0;
+	g.owner.unbound = NULL;
+	s = render(r_group, &g, true);
+	o = parse(s);
+	own = get(o, "owner");
+	CHECK(bool_is(own, "persistent", false) && bool_is(own, "restore", true));
+	CHECK(json_object_array_length(get(own, "unbound")) == 0);
+	json_object_put(o);
+	free(s);
+	s = render(r_group, &g, false);
+	CHECK(strstr(s, "released when its process exits, restores drivers on release"));
+	free(s);
+
+	l.n = 1;
+	l.groups = &g;
+	s = render(r_groups, &l, false);
+	CHECK(strstr(s, "iogroup 123/qemu"));
+	free(s);
+
+	/* other kinds carry no iogroup keys */
+	g.owner.kind = IOGROUP_OWNER_USER;
+	s = render(r_group, &g, true);
+	o = parse(s);
+	own = get(o, "owner");
+	CHECK(!has(own, "persistent") && !has(own, "restore") &&
+	      !has(own, "unbound"));
+	json_object_put(o);
+	free(s);
+}
+
+static char *render_buf(void (*fn)(FILE *), json_object **o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	fn(f);
+	fclose(f);
+	if (o)
+		*o = parse(buf);
+	return buf;
+}
+
+static const char *const detach_devs[] = { "0000:02:01.0", "0000:02:02.0" };
+
+static void w_claim_j(FILE *f)
+{
+	CHECK(ig_print_claim(f, 5, IOGROUP_CLAIM_F_UNBIND | IOGROUP_CLAIM_F_PERSISTENT, true) == 0);
+}
+static void w_claim(FILE *f) { CHECK(ig_print_claim(f, 5, 0, false) == 0); }
+static void w_release_j(FILE *f) { CHECK(ig_print_release(f, 5, true) == 0); }
+static void w_release(FILE *f) { CHECK(ig_print_release(f, 5, false) == 0); }
+static void w_detach(FILE *f, bool json)
+{
+	struct ig_detach_result r = {
+		.group = 5, .driver = "vfio-pci", .devices = detach_devs,
+		.n_devices = 2, .viable = true,
+	};
+
+	CHECK(ig_print_detach(f, &r, json) == 0);
+}
+static void w_detach_j(FILE *f) { w_detach(f, true); }
+static void w_detach_h(FILE *f) { w_detach(f, false); }
+static void w_reattach(FILE *f, bool json)
+{
+	struct ig_reattach_dev d[2] = {
+		{ "0000:00:02.0", "e1000e" }, { "0000:00:02.1", NULL },
+	};
+
+	CHECK(ig_print_reattach(f, 5, d, 2, json) == 0);
+}
+static void w_reattach_j(FILE *f) { w_reattach(f, true); }
+static void w_reattach_h(FILE *f) { w_reattach(f, false); }
+
+static void test_write_side(void)
+{
+	json_object *o, *a;
+	char *s;
+
+	s = render_buf(w_claim_j, &o);
+	CHECK(int_is(o, "group", 5) && bool_is(o, "claimed", true) &&
+	      bool_is(o, "persistent", true) && bool_is(o, "unbind", true) &&
+	      bool_is(o, "restore", false));
+	json_object_put(o);
+	free(s);
+	s = render_buf(w_claim, NULL);
+	CHECK(!strcmp(s, "claimed group 5\n"));
+	free(s);
+	s = render_buf(w_release_j, &o);
+	CHECK(int_is(o, "group", 5) && bool_is(o, "released", true));
+	json_object_put(o);
+	free(s);
+	s = render_buf(w_release, NULL);
+	CHECK(!strcmp(s, "released group 5\n"));
+	free(s);
+
+	s = render_buf(w_detach_j, &o);
+	CHECK(int_is(o, "group", 5) && str_is(o, "driver", "vfio-pci") &&
+	      bool_is(o, "viable", true));
+	a = get(o, "devices");
+	CHECK(a && json_object_array_length(a) == 2 &&
+	      !strcmp(json_object_get_string(json_object_array_get_idx(a, 1)),
+		      "0000:02:02.0"));
+	CHECK(json_object_object_length(o) == 4);
+	json_object_put(o);
+	free(s);
+	s = render_buf(w_detach_h, NULL);
+	CHECK(!strcmp(s, "group 5 detached to vfio-pci: 0000:02:01.0, 0000:02:02.0; /dev/vfio/5\n"));
+	free(s);
+
+	s = render_buf(w_reattach_j, &o);
+	CHECK(int_is(o, "group", 5));
+	a = get(o, "devices");
+	CHECK(a && json_object_array_length(a) == 2);
+	CHECK(str_is(json_object_array_get_idx(a, 0), "device", "0000:00:02.0"));
+	CHECK(str_is(json_object_array_get_idx(a, 0), "driver", "e1000e"));
+	CHECK(json_object_is_type(get(json_object_array_get_idx(a, 1), "driver"),
+				  json_type_null));
+	json_object_put(o);
+	free(s);
+	s = render_buf(w_reattach_h, NULL);
+	CHECK(!strcmp(s, "0000:00:02.0 -> e1000e\n0000:00:02.1 -> none\n"));
+	free(s);
+}
+
 static void test_list(void)
 {
 	struct ig_device d[2];
@@ -316,6 +492,37 @@ static void test_event(void)
 	free(s);
 }
 
+static void test_drift_event(void)
+{
+	struct ig_event e;
+	json_object *o;
+	char *s;
+
+	memset(&e, 0, sizeof(e));
+	e.type = IOGROUP_EVENT_DRIFT;
+	e.has_group = true;
+	e.group = 5;
+	e.drift = "shadow: none; kernel: claimed";
+	s = render(r_event, &e, true);
+	o = parse(s);
+	CHECK(str_is(o, "event", "drift") && int_is(o, "group", 5) &&
+	      str_is(o, "drift", e.drift));
+	json_object_put(o);
+	free(s);
+	s = render(r_event, &e, false);
+	CHECK(!strcmp(s, "drift group 5: shadow: none; kernel: claimed\n"));
+	free(s);
+	e.drift = NULL;
+	s = render(r_event, &e, true);
+	o = parse(s);
+	CHECK(!has(o, "drift"));
+	json_object_put(o);
+	free(s);
+	s = render(r_event, &e, false);
+	CHECK(!strcmp(s, "drift group 5: agrees with the kernel again\n"));
+	free(s);
+}
+
 static void test_check(void)
 {
 	struct ig_check_drift d = { .group = 3, .drift = "kernel claimed, shadow not" };
@@ -384,6 +591,9 @@ int main(int argc, char **argv)
 	test_list();
 	test_stats();
 	test_event();
+	test_drift_event();
+	test_iogroup_owner();
+	test_write_side();
 	test_check();
 	if (failures) {
 		fprintf(stderr, "test_output: %d failure(s)\n", failures);
