@@ -73,17 +73,17 @@ skip() {
 }
 
 ktap_run() {
-	_name=$1
+	KTAP_CASE=$1
 	shift
 	T_FAILED=0
 	T_SKIPPED=
 	"$@"
 	if [ "$T_FAILED" != 0 ]; then
-		ktap_not_ok "$_name"
+		ktap_not_ok "$KTAP_CASE"
 	elif [ -n "$T_SKIPPED" ]; then
-		ktap_skip "$_name" "$T_SKIPPED"
+		ktap_skip "$KTAP_CASE" "$T_SKIPPED"
 	else
-		ktap_ok "$_name"
+		ktap_ok "$KTAP_CASE"
 	fi
 }
 

@@ -444,6 +444,48 @@ TEST_F(nl, get_by_device_name)
 	ASSERT_LT(0, checked);
 }
 
+/* VERIFY: the module checks the shadow against the kernel first. */
+TEST_F(nl, verify_no_drift)
+{
+	uint32_t junk = 1;
+	struct iog_err e;
+	struct iog_msg m;
+	char why[256];
+	int ret;
+
+	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put(&m, IOGROUP_A_GROUP_VERIFY, NULL, 0);
+	ret = iog_get_group_msg(&self->s, &m, self->gs, &e);
+	ASSERT_EQ(0, ret) TH_LOG("dump with VERIFY: %s (%s)", strerror(-ret), e.msg);
+	ASSERT_EQ(0, gt_read_all(self->gt));
+	ASSERT_EQ(self->gt->n, self->gs->n);
+	for (int i = 0; i < self->gs->n; i++)
+		ASSERT_EQ(0, cmp_group(&self->gs->g[i], &self->gt->g[i], why,
+				       sizeof(why))) TH_LOG("%s", why);
+
+	for (int i = 0; i < self->gt->n; i++) {
+		iog_msg_init(&m, self->s.family, 0, IOGROUP_CMD_GROUP_GET,
+			     IOGROUP_FAMILY_VERSION);
+		iog_put_u32(&m, IOGROUP_A_GROUP_ID, self->gt->g[i].id);
+		iog_put(&m, IOGROUP_A_GROUP_VERIFY, NULL, 0);
+		ret = iog_get_group_msg(&self->s, &m, self->gs2, &e);
+		ASSERT_EQ(0, ret) TH_LOG("get %u with VERIFY: %s (%s)",
+					 self->gt->g[i].id, strerror(-ret), e.msg);
+		ASSERT_EQ(1, self->gs2->n);
+		ASSERT_EQ(0, cmp_group(&self->gs2->g[0], &self->gt->g[i], why,
+				       sizeof(why))) TH_LOG("%s", why);
+	}
+
+	/* a flag with a payload is malformed */
+	iog_msg_init(&m, self->s.family, 0, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put_u32(&m, IOGROUP_A_GROUP_ID, self->gt->g[0].id);
+	iog_put(&m, IOGROUP_A_GROUP_VERIFY, &junk, sizeof(junk));
+	ret = iog_get_group_msg(&self->s, &m, self->gs2, &e);
+	ASSERT_REFUSED_POLICY(ret, e);
+}
+
 /* ------------------------------------------------ malformed requests */
 
 TEST_F(nl, unknown_group_enoent)
@@ -745,6 +787,7 @@ TEST_F(nl, stats_all_counters)
 		case IOGROUP_A_STATS_DRIFT_GROUPS:
 		case IOGROUP_A_STATS_GROUPS:
 		case IOGROUP_A_STATS_DEVICES:
+		case IOGROUP_A_STATS_CLAIMS:
 			want = 4;
 			break;
 		default:
@@ -766,6 +809,10 @@ TEST_F(nl, stats_all_counters)
 		       (unsigned long long)st.u64[IOGROUP_A_STATS_DEVICES],
 		       self->gt->ndevs);
 	ASSERT_EQ(0, st.u64[IOGROUP_A_STATS_DRIFT_GROUPS]);
+	/* nothing claimed through iogroup by these tests */
+	ASSERT_EQ(0, st.u64[IOGROUP_A_STATS_CLAIMS]);
+	ASSERT_LE(st.u64[IOGROUP_A_STATS_AUTO_RELEASES],
+		  st.u64[IOGROUP_A_STATS_CLAIMS_TOTAL]);
 	ASSERT_LE(st.u64[IOGROUP_A_STATS_PROBE_BOUND] +
 		  st.u64[IOGROUP_A_STATS_PROBE_FAILED],
 		  st.u64[IOGROUP_A_STATS_PROBE_HITS]);
@@ -836,6 +883,31 @@ static int unpriv_child(const struct gt *gt)
 		fprintf(stderr, "# uid %d: stats: %d (%s)\n", UNPRIV_UID, ret, e.msg);
 		return 17;
 	}
+	/* anyone may listen to the events */
+	ret = iog_subscribe(&s);
+	if (ret) {
+		fprintf(stderr, "# uid %d: join '%s': %s\n", UNPRIV_UID,
+			IOGROUP_MCGRP_EVENTS, strerror(-ret));
+		return 18;
+	}
+	iog_close(&s);
+	/* but claiming needs CAP_SYS_ADMIN */
+	ret = iog_open(&s, &e);
+	if (ret)
+		return 12;
+	for (uint8_t cmd = IOGROUP_CMD_CLAIM; cmd <= IOGROUP_CMD_RELEASE; cmd++) {
+		struct iog_msg m;
+
+		iog_msg_init(&m, s.family, 0, cmd, IOGROUP_FAMILY_VERSION);
+		iog_put_u32(&m, IOGROUP_A_GROUP_ID, gt->g[0].id);
+		ret = iog_request(&s, &m, NULL, NULL, &e);
+		if (ret != -EPERM) {
+			fprintf(stderr, "# uid %d: cmd %u: %d (%s), want EPERM\n",
+				UNPRIV_UID, cmd, ret, e.msg);
+			return 19;
+		}
+	}
+	iog_close(&s);
 	return 0;
 }
 
@@ -854,7 +926,8 @@ TEST_F(nl, unprivileged_queries)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("unprivileged child failed at step %d (10-11: drop, 12: resolve, "
-		       "13: dump, 14-15: dump vs sysfs, 16: get, 17: stats)",
+		       "13: dump, 14-15: dump vs sysfs, 16: get, 17: stats, "
+		       "18: join events, 19: CLAIM/RELEASE not EPERM)",
 		       WEXITSTATUS(status));
 }
 
