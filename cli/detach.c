@@ -278,10 +278,9 @@ int cmd_reattach(int argc, char **argv, const struct ig_opts *o)
 		char who[128] = "";
 
 		if (g.owner.has_pid)
-			snprintf(who, sizeof(who), " by pid %u%s%s%s",
-				 g.owner.pid, g.owner.comm ? " (" : "",
-				 g.owner.comm ? g.owner.comm : "",
-				 g.owner.comm ? ")" : "");
+			snprintf(who, sizeof(who), " (pid %u%s%s)",
+				 g.owner.pid, g.owner.comm ? ", " : "",
+				 g.owner.comm ? g.owner.comm : "");
 		if (g.owner.kind == IOGROUP_OWNER_IOGROUP)
 			fprintf(stderr, "iogroup: %s: the group is claimed by iogroup%s; release it first (iogroup release %u)\n",
 				what, who, id);

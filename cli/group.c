@@ -73,6 +73,8 @@ void ig_report_claim(struct ig_nl *nl, const char *what, uint32_t id, int err,
 	size_t i, n = 0;
 
 	ig_report(what, nl, err, NULL);
+	if (err == -EPERM)
+		fprintf(stderr, "iogroup: claiming a group needs CAP_SYS_ADMIN (run as root)\n");
 	if (err != -EBUSY)
 		return;
 	/* Owned already (VFIO or iogroup): the extack said by whom. */
