@@ -21,7 +21,7 @@ WATCH_PID=
 RESTORE_NIC=
 RESTORE_OVERRIDE=
 
-NTESTS=13
+NTESTS=17
 ktap_plan $NTESTS
 
 if [ -z "$IOGROUP" ] || [ ! -x "$IOGROUP" ]; then
@@ -550,6 +550,162 @@ t_stats_follow() {
 	[ "$_e1" -ge "$((_e0 + 2))" ] || fail "events_sent $_e0 -> $_e1 after 2 events"
 }
 
+# free_group: a group whose devices are all unbound, none a bridge.
+free_group() {
+	for _fg in $(sys_groups); do
+		_ok=1
+		for _fd in $(sys_group_devs "$_fg"); do
+			[ -e "/sys/bus/pci/devices/$_fd/driver" ] && _ok=0
+			[ "$(sys_bridge "$_fd")" = true ] && _ok=0
+		done
+		[ $_ok = 1 ] && { echo "$_fg"; return 0; }
+	done
+	return 1
+}
+
+# wait_owner GROUP KIND: until show -j GROUP says owner.kind KIND (5 s).
+wait_owner() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		"$IOGROUP" show -j "$1" >"$T/owner.json" 2>/dev/null &&
+			[ "$("$JSONQ" .owner.kind <"$T/owner.json")" = "$2" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# wait_driver DEV DRIVER: until sysfs shows DEV bound to DRIVER ("null":
+# unbound), 5 s.
+wait_driver() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		[ "$(sys_driver "$1")" = "$2" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# claim / release of a group nobody uses; errors; root only.
+t_claim_release() {
+	_g=$(free_group) || { skip "no group without drivers"; return; }
+	ktap_diag "group $_g"
+	cmd_fail "claim $_g --restore (without --unbind)" 2 "$IOGROUP" claim "$_g" --restore &&
+		expect_msg "claim --restore"
+	cmd_fail "release $_g (not claimed)" 1 "$IOGROUP" release "$_g" &&
+		expect_msg "release of an unclaimed group"
+	cmd_ok "claim -j $_g" "$IOGROUP" claim -j "$_g" || return
+	expect_eq "claim -j: group" "$("$JSONQ" .group <"$CMD_OUT")" "$_g"
+	expect_eq "claim -j: claimed" "$("$JSONQ" .claimed <"$CMD_OUT")" true
+	expect_eq "claim -j: persistent" "$("$JSONQ" .persistent <"$CMD_OUT")" true
+	if cmd_ok "show -j $_g (claimed)" "$IOGROUP" show -j "$_g"; then
+		expect_eq "claimed: owner.kind" "$("$JSONQ" .owner.kind <"$CMD_OUT")" iogroup
+		expect_eq "claimed: owner.persistent" \
+			"$("$JSONQ" .owner.persistent <"$CMD_OUT")" true
+		expect_eq "claimed: kernel_users" "$("$JSONQ" .kernel_users <"$CMD_OUT")" 0
+		case $("$JSONQ" .domain <"$CMD_OUT") in
+		blocked|unmanaged) ;;
+		*) fail "claimed: domain '$("$JSONQ" .domain <"$CMD_OUT")', want blocked/unmanaged" ;;
+		esac
+	fi
+	cmd_fail "claim $_g twice" 1 "$IOGROUP" claim "$_g" && expect_msg "second claim"
+	if [ "$(id -u)" = 0 ]; then
+		cmd_fail "release $_g as uid $UNPRIV_UID" 1 \
+			"$ASUSER" $UNPRIV_UID "$IOGROUP" release "$_g" &&
+			expect_msg "unprivileged release"
+	fi
+	cmd_ok "release -j $_g" "$IOGROUP" release -j "$_g" || return
+	expect_eq "release -j: released" "$("$JSONQ" .released <"$CMD_OUT")" true
+	if cmd_ok "show -j $_g (released)" "$IOGROUP" show -j "$_g"; then
+		cp "$CMD_OUT" "$T/show.json"
+		check_group_json "$T/show.json" ""
+	fi
+	cmd_fail "release $_g twice" 1 "$IOGROUP" release "$_g" && expect_msg "second release"
+}
+
+# claim --unbind --restore -- COMMAND: inside COMMAND the NIC is unbound
+# and e1000e can't bind; iogroup exits with COMMAND's status; afterwards
+# e1000e is back.
+t_claim_command() {
+	_nic=$(find_nic) || { skip "no e1000e NIC bound to e1000e"; return; }
+	_g=$(sys_group_of "$_nic")
+	RESTORE_NIC=$_nic
+	_d=/sys/bus/pci/devices/$_nic
+	cmd_fail "claim $_g --unbind --restore -- COMMAND" 7 \
+		"$IOGROUP" claim "$_g" --unbind --restore -- sh -c "
+			[ -e $_d/driver ] && exit 10
+			echo $_nic >/sys/bus/pci/drivers/e1000e/bind 2>/dev/null && exit 11
+			[ -e $_d/driver ] && exit 12
+			exit 7"
+	case $CMD_RC in
+	10) fail "inside the claim $_nic was still bound" ;;
+	11|12) fail "inside the claim e1000e could bind to $_nic" ;;
+	esac
+	wait_driver "$_nic" e1000e ||
+		fail "after the claim: $_nic bound to '$(sys_driver "$_nic")', want e1000e"
+	RESTORE_NIC=
+	if cmd_ok "show -j $_g after the claim" "$IOGROUP" show -j "$_g"; then
+		cp "$CMD_OUT" "$T/show.json"
+		check_group_json "$T/show.json" ""
+	fi
+}
+
+# A claim that belongs to a running iogroup dies with it (SIGKILL).
+t_claim_sigkill() {
+	_g=$(free_group) || { skip "no group without drivers"; return; }
+	cmd_fail "claim $_g -- kill -9 iogroup" 137 \
+		"$IOGROUP" claim "$_g" -- sh -c 'kill -9 $PPID; sleep 3'
+	wait_owner "$_g" none ||
+		fail "group $_g still owned by '$("$JSONQ" .owner.kind <"$T/owner.json")' after iogroup was killed"
+}
+
+# detach hands a multi-device group to vfio-pci (sysfs, /dev/vfio), and
+# reattach gives it back to the host drivers.
+t_detach_reattach() {
+	_g=
+	for _cg in $(sys_groups); do
+		[ "$(sys_group_devs "$_cg" | grep -c .)" -ge 2 ] || continue
+		for _cd in $(sys_group_devs "$_cg"); do
+			[ "$(sys_bridge "$_cd")" = true ] && _g=$_cg
+		done
+		[ -n "$_g" ] && break
+	done
+	[ -n "$_g" ] || { skip "no multi-device group with a bridge"; return; }
+	[ -d /sys/bus/pci/drivers/vfio-pci ] || modprobe vfio-pci 2>/dev/null
+	_before=
+	for _cd in $(sys_group_devs "$_g"); do
+		_before="$_before $_cd=$(sys_driver "$_cd")"
+	done
+	ktap_diag "group $_g:$_before"
+	cmd_ok "detach -j $_g" "$IOGROUP" detach -j "$_g" || return
+	expect_eq "detach -j: driver" "$("$JSONQ" .driver <"$CMD_OUT")" vfio-pci
+	expect_eq "detach -j: viable" "$("$JSONQ" .viable <"$CMD_OUT")" true
+	for _cd in $(sys_group_devs "$_g"); do
+		[ "$(sys_bridge "$_cd")" = true ] && continue
+		expect_eq "after detach: driver of $_cd" "$(sys_driver "$_cd")" vfio-pci
+	done
+	[ -c "/dev/vfio/$_g" ] || fail "no /dev/vfio/$_g after detach"
+	if cmd_ok "show -j $_g (detached)" "$IOGROUP" show -j "$_g"; then
+		cp "$CMD_OUT" "$T/show.json"
+		check_group_json "$T/show.json" ""
+		expect_eq "detached: viable" "$("$JSONQ" .viable <"$T/show.json")" true
+	fi
+	cmd_ok "reattach -j $_g" "$IOGROUP" reattach -j "$_g"
+	for _b in $_before; do
+		_cd=${_b%%=*}
+		_drv=${_b#*=}
+		wait_driver "$_cd" "$_drv" ||
+			fail "after reattach: $_cd bound to '$(sys_driver "$_cd")', was '$_drv'"
+		expect_eq "driver_override of $_cd" \
+			"$(cat "/sys/bus/pci/devices/$_cd/driver_override")" "(null)"
+	done
+	if cmd_ok "show -j $_g (reattached)" "$IOGROUP" show -j "$_g"; then
+		cp "$CMD_OUT" "$T/show.json"
+		check_group_json "$T/show.json" ""
+	fi
+}
+
 # check stays clean after all that.
 t_check_after() {
 	cmd_ok "iogroup check after the tests" "$IOGROUP" check
@@ -576,5 +732,9 @@ ktap_run "unprivileged queries" t_unprivileged
 ktap_run "watch -j sees unbind and bind" t_watch_bind_unbind
 ktap_run "failed probe reported with its errno" t_bind_failed
 ktap_run "stats follow a bind" t_stats_follow
+ktap_run "claim and release" t_claim_release
+ktap_run "claim --unbind --restore -- COMMAND" t_claim_command
+ktap_run "claim -- COMMAND dies with iogroup" t_claim_sigkill
+ktap_run "detach and reattach a multi-device group" t_detach_reattach
 ktap_run "check and list after the tests" t_check_after
 ktap_finish

@@ -49,6 +49,8 @@ struct iog_err {
 	char msg[256];			/* NLMSGERR_ATTR_MSG, "" if none */
 	uint32_t offs;			/* NLMSGERR_ATTR_OFFS, 0 if none */
 	bool has_offs;
+	uint32_t miss_type;		/* NLMSGERR_ATTR_MISS_TYPE */
+	bool has_miss_type;
 };
 
 struct iog_msg {
@@ -308,6 +310,9 @@ static inline void iog_parse_ack(const struct nlmsghdr *nlh, struct iog_err *e)
 	if (tb[NLMSGERR_ATTR_OFFS] &&
 	    iog_get_u32(tb[NLMSGERR_ATTR_OFFS], &e->offs))
 		e->has_offs = true;
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+	    iog_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE], &e->miss_type))
+		e->has_miss_type = true;
 }
 
 /*
@@ -498,6 +503,9 @@ struct iog_owner {
 	char comm[32];
 	char caller[IOG_NAME];
 	uint64_t since;
+	bool persistent, restore;
+	int nunbound;
+	char unbound[8][IOG_NAME];	/* "device driver" */
 };
 
 struct iog_group {
@@ -574,7 +582,7 @@ static inline void iog_decode_dev(struct iog_group *g, struct iog_dev *d,
 
 static inline void iog_decode_owner(struct iog_group *g, const struct nlattr *nest)
 {
-	const struct nlattr *tb[IOGROUP_A_OWNER_MAX + 1];
+	const struct nlattr *tb[IOGROUP_A_OWNER_MAX + 1], *a;
 	struct iog_owner *o = &g->owner;
 
 	iog_parse(tb, IOGROUP_A_OWNER_MAX, iog_attr_data(nest), iog_attr_len(nest));
@@ -594,6 +602,21 @@ static inline void iog_decode_owner(struct iog_group *g, const struct nlattr *ne
 	if (tb[IOGROUP_A_OWNER_SINCE] &&
 	    !(o->has_since = iog_get_u64(tb[IOGROUP_A_OWNER_SINCE], &o->since)))
 		iog_bad(g, "owner SINCE not a u64");
+	if (tb[IOGROUP_A_OWNER_PERSISTENT] &&
+	    !(o->persistent = iog_get_flag(tb[IOGROUP_A_OWNER_PERSISTENT])))
+		iog_bad(g, "owner PERSISTENT not a flag");
+	if (tb[IOGROUP_A_OWNER_RESTORE] &&
+	    !(o->restore = iog_get_flag(tb[IOGROUP_A_OWNER_RESTORE])))
+		iog_bad(g, "owner RESTORE not a flag");
+	iog_for_each_attr(a, iog_attr_data(nest), iog_attr_len(nest)) {
+		if (iog_attr_type(a) != IOGROUP_A_OWNER_UNBOUND)
+			continue;
+		if (o->nunbound >= 8 ||
+		    !iog_get_str(a, o->unbound[o->nunbound], sizeof(o->unbound[0])))
+			iog_bad(g, "owner UNBOUND malformed");
+		else
+			o->nunbound++;
+	}
 }
 
 /* Decode one GROUP_GET reply; problems are recorded in g->bad. */

@@ -66,11 +66,15 @@ static const char *owner_name(uint32_t k)
  * Compare one group of the module with the sysfs ground truth.  Returns
  * 0 if they agree, else -1 with the first disagreement in why.
  */
-static int cmp_group(const struct iog_group *g, const struct gt_group *t,
-		     char *why, size_t sz)
+static int cmp_group_owner(const struct iog_group *g, const struct gt_group *t,
+			   int want_kind, char *why, size_t sz)
 {
 	int dom = gt_domain_type(t->type);
 	uint32_t kind = t->kernel_users ? IOGROUP_OWNER_KERNEL : IOGROUP_OWNER_NONE;
+	bool claimed = want_kind == IOGROUP_OWNER_IOGROUP;
+
+	if (want_kind >= 0)
+		kind = want_kind;
 
 #define DIFF(...) do { snprintf(why, sz, __VA_ARGS__); return -1; } while (0)
 	if (g->bad[0])
@@ -93,9 +97,9 @@ static int cmp_group(const struct iog_group *g, const struct gt_group *t,
 		DIFF("group %u: no VIABLE", g->id);
 	if (!!g->viable != t->viable)
 		DIFF("group %u: viable %u, sysfs says %u", g->id, g->viable, t->viable);
-	if (g->has_kernel_claimed && !!g->kernel_claimed != (t->kernel_users > 0))
-		DIFF("group %u: kernel_claimed %u with %u kernel users", g->id,
-		     g->kernel_claimed, t->kernel_users);
+	if (g->has_kernel_claimed && !!g->kernel_claimed != (t->kernel_users > 0 || claimed))
+		DIFF("group %u: kernel_claimed %u with %u kernel users%s", g->id,
+		     g->kernel_claimed, t->kernel_users, claimed ? ", claimed" : "");
 	if (g->has_drift)
 		DIFF("group %u: drift on a quiet system: %.160s", g->id, g->drift);
 	if (!g->has_generation)
@@ -105,10 +109,14 @@ static int cmp_group(const struct iog_group *g, const struct gt_group *t,
 			DIFF("group %u: default_domain %u, sysfs type '%s' (%d)",
 			     g->id, g->default_domain, t->type, dom);
 		/* no user-space owner: the current domain is the default one */
-		if (g->domain != (uint32_t)dom)
+		if (!claimed && g->domain != (uint32_t)dom)
 			DIFF("group %u: domain %u, sysfs type '%s' (%d)", g->id,
 			     g->domain, t->type, dom);
 	}
+	/* claimed: DMA blocked (blocking domain, or an empty unmanaged one) */
+	if (claimed && g->domain != IOGROUP_DOMAIN_BLOCKED &&
+	    g->domain != IOGROUP_DOMAIN_UNMANAGED)
+		DIFF("group %u: claimed, but domain %u", g->id, g->domain);
 	if (g->ndev != t->ndev)
 		DIFF("group %u: %d devices, sysfs has %d", g->id, g->ndev, t->ndev);
 	for (int i = 0; i < t->ndev; i++) {
@@ -152,6 +160,12 @@ static int cmp_group(const struct iog_group *g, const struct gt_group *t,
 	}
 #undef DIFF
 	return 0;
+}
+
+static int cmp_group(const struct iog_group *g, const struct gt_group *t,
+		     char *why, size_t sz)
+{
+	return cmp_group_owner(g, t, -1, why, sz);
 }
 
 /* Compare two decoded groups (a do and a dump entry). */
@@ -226,9 +240,9 @@ static int drv_write(const char *drv, const char *file, const char *dev)
  * event read must have a SEQ greater than *last_seq (updated); a
  * violation is reported in seq_err.  Returns 1 found, 0 timeout, <0 error.
  */
-static int wait_event(struct iog_sock *w, uint32_t type, const char *dev,
-		      struct iog_event *ev, uint64_t *last_seq, bool *have_seq,
-		      char *seq_err, size_t sz)
+static int wait_event_grp(struct iog_sock *w, uint32_t type, const char *dev,
+			  uint32_t grp, struct iog_event *ev, uint64_t *last_seq,
+			  bool *have_seq, char *seq_err, size_t sz)
 {
 	uint64_t deadline = now_ms() + EVENT_TIMEOUT_MS;
 
@@ -259,11 +273,17 @@ static int wait_event(struct iog_sock *w, uint32_t type, const char *dev,
 			*last_seq = ev->seq;
 			*have_seq = true;
 		}
-		if (ev->has_type && ev->type == type && ev->has_device &&
-		    !strcmp(ev->device, dev))
+		if (!ev->has_type || ev->type != type)
+			continue;
+		if (dev && ev->has_device && !strcmp(ev->device, dev))
+			return 1;
+		if (!dev && ev->has_group && ev->group == grp)
 			return 1;
 	}
 }
+
+#define wait_event(w, type, dev, ev, last_seq, have_seq, seq_err, sz) \
+	wait_event_grp(w, type, dev, 0, ev, last_seq, have_seq, seq_err, sz)
 
 /* Drop whatever is queued on an event socket. */
 static void drain_events(struct iog_sock *w)
@@ -299,6 +319,9 @@ FIXTURE(nl) {
 	/* restored by the teardown if a test stops half-way */
 	char rebind_dev[64], rebind_drv[64];
 	char override_dev[64];
+	char stub_dev[64];
+	bool has_persistent;
+	uint32_t persistent_claim;
 };
 
 FIXTURE_SETUP(nl)
@@ -322,6 +345,18 @@ FIXTURE_SETUP(nl)
 
 FIXTURE_TEARDOWN(nl)
 {
+	if (self->has_persistent && self->s.fd >= 0) {
+		struct iog_msg m;
+
+		iog_msg_init(&m, self->s.family, 0, IOGROUP_CMD_RELEASE,
+			     IOGROUP_FAMILY_VERSION);
+		iog_put_u32(&m, IOGROUP_A_GROUP_ID, self->persistent_claim);
+		iog_request(&self->s, &m, NULL, NULL, NULL);
+	}
+	/* closing the socket drops its claims (and may rebind drivers) */
+	iog_close(&self->s);
+	if (self->stub_dev[0])
+		drv_write("pci-stub", "unbind", self->stub_dev);
 	if (self->override_dev[0]) {
 		char p[PATH_MAX];
 
@@ -331,11 +366,15 @@ FIXTURE_TEARDOWN(nl)
 	if (self->rebind_dev[0]) {
 		char cur[64];
 
-		gt_dev_driver(self->rebind_dev, cur, sizeof(cur));
+		for (int i = 0; i < 50; i++) {
+			gt_dev_driver(self->rebind_dev, cur, sizeof(cur));
+			if (!strcmp(cur, self->rebind_drv))
+				break;
+			usleep(100000);
+		}
 		if (strcmp(cur, self->rebind_drv))
 			drv_write(self->rebind_drv, "bind", self->rebind_dev);
 	}
-	iog_close(&self->s);
 	free(self->gt);
 	free(self->gs);
 	free(self->gs2);
@@ -349,6 +388,21 @@ FIXTURE_TEARDOWN(nl)
 	ASSERT_NE(0, strlen((e).msg))						\
 		TH_LOG("refused with %s but without an extack message",	\
 		       strerror(err));						\
+} while (0)
+
+/*
+ * A required attribute is missing: EINVAL, and the extack says which,
+ * as a message or as the kernel's NLMSGERR_ATTR_MISS_TYPE.
+ */
+#define ASSERT_MISSING(ret, e, attr) do {					\
+	ASSERT_EQ(-EINVAL, ret)							\
+		TH_LOG("expected EINVAL, got %d (%s), extack '%s'", ret,	\
+		       ret < 0 ? strerror(-ret) : "success", (e).msg);		\
+	ASSERT_TRUE(strlen((e).msg) ||						\
+		    ((e).has_miss_type && (e).miss_type == (attr)))		\
+		TH_LOG("missing attribute %d: no extack message and no "	\
+		       "NLMSGERR_ATTR_MISS_TYPE (%d)", attr,			\
+		       (e).has_miss_type ? (int)(e).miss_type : -1);		\
 } while (0)
 
 /* Same, EINVAL or ERANGE accepted (both are policy rejects). */
@@ -1182,6 +1236,314 @@ TEST_F_TIMEOUT(nl, bind_failed_errno, 120)
 	ASSERT_STREQ("(null)", buf);
 	self->override_dev[0] = '\0';
 	iog_close(&w);
+}
+
+/* ---------------------------------------------------------- claims */
+
+static int claim_req(struct iog_sock *s, uint8_t cmd, uint32_t id,
+		     bool has_flags, uint32_t flags, struct iog_err *e)
+{
+	struct iog_msg m;
+
+	iog_msg_init(&m, s->family, 0, cmd, IOGROUP_FAMILY_VERSION);
+	iog_put_u32(&m, IOGROUP_A_GROUP_ID, id);
+	if (has_flags)
+		iog_put_u32(&m, IOGROUP_A_GROUP_CLAIM_FLAGS, flags);
+	return iog_request(s, &m, NULL, NULL, e);
+}
+
+/* Groups nobody uses: every device unbound and no bridge (sysfs). */
+static int find_free_groups(const struct gt *gt, uint32_t *ids, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < gt->n && n < max; i++) {
+		bool ok = gt->g[i].ndev > 0;
+
+		for (int j = 0; j < gt->g[i].ndev; j++)
+			if (gt->g[i].dev[j].has_driver || gt->g[i].dev[j].bridge)
+				ok = false;
+		if (ok)
+			ids[n++] = gt->g[i].id;
+	}
+	return n;
+}
+
+static void self_comm(char *buf, size_t sz)
+{
+	if (gt_read("/proc/self/comm", buf, sz))
+		buf[0] = '\0';
+}
+
+/* Group `id` as dumped now, compared with sysfs for the owner `kind`. */
+static int check_owner(struct iog_sock *s, struct iog_groups *gs, struct gt *gt,
+		       uint32_t id, int kind, const struct iog_group **gp,
+		       char *why, size_t sz)
+{
+	const struct gt_group *tg;
+	struct iog_err e;
+	int ret;
+
+	*gp = dump_group(s, gs, id, &ret, &e);
+	if (ret || !*gp) {
+		snprintf(why, sz, "dump: %d (%.160s), group %u %s", ret, e.msg, id,
+			 *gp ? "" : "missing");
+		return -1;
+	}
+	if (gt_read_all(gt) || !(tg = gt_find_group(gt, id))) {
+		snprintf(why, sz, "sysfs group %u unreadable", id);
+		return -1;
+	}
+	return cmp_group_owner(*gp, tg, kind, why, sz);
+}
+
+TEST_F(nl, claim_errors)
+{
+	uint32_t free_ids[2], bad = self->gt->g[self->gt->n - 1].id + 1000;
+	const struct iog_group *g;
+	struct iog_sock s2;
+	struct iog_err e;
+	struct iog_msg m;
+	char nic[64] = "", cur[64], why[256];
+	int ret;
+
+	if (find_free_groups(self->gt, free_ids, 2) < 1)
+		SKIP(return, "no group without drivers");
+
+	for (uint8_t cmd = IOGROUP_CMD_CLAIM; cmd <= IOGROUP_CMD_RELEASE; cmd++) {
+		iog_msg_init(&m, self->s.family, 0, cmd, IOGROUP_FAMILY_VERSION);
+		ret = iog_request(&self->s, &m, NULL, NULL, &e);
+		ASSERT_MISSING(ret, e, IOGROUP_A_GROUP_ID);
+		if (!e.msg[0])
+			TH_LOG("note: cmd %u without GROUP_ID: MISS_TYPE but no message",
+			       cmd);
+	}
+
+	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, bad, false, 0, &e);
+	ASSERT_REFUSED(ret, e, ENOENT);
+
+	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, free_ids[0], true, 1u << 31, &e);
+	ASSERT_REFUSED(ret, e, EOPNOTSUPP);
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, free_ids[0], -1,
+				 &g, why, sizeof(why))) TH_LOG("after a refused claim: %s", why);
+
+	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
+	ASSERT_REFUSED(ret, e, ENOENT);
+
+	/* a kernel DMA-API driver is bound: EBUSY naming it, nothing changed */
+	if (find_nic(nic, sizeof(nic)) == 0) {
+		int grp = gt_dev_group(nic);
+
+		ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, grp, false, 0, &e);
+		ASSERT_REFUSED(ret, e, EBUSY);
+		ASSERT_NE(NULL, strstr(e.msg, nic)) TH_LOG("extack '%s' lacks %s", e.msg, nic);
+		ASSERT_NE(NULL, strstr(e.msg, "e1000e")) TH_LOG("extack '%s' lacks the driver", e.msg);
+		gt_dev_driver(nic, cur, sizeof(cur));
+		ASSERT_STREQ("e1000e", cur);
+		ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, grp, -1,
+					 &g, why, sizeof(why))) TH_LOG("%s", why);
+	}
+
+	/* claimed once, not twice */
+	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, free_ids[0], false, 0, &e);
+	ASSERT_EQ(0, ret) TH_LOG("claim %u: %s (%s)", free_ids[0], strerror(-ret), e.msg);
+	ASSERT_EQ(0, open_family(&s2, &e));
+	ret = claim_req(&s2, IOGROUP_CMD_CLAIM, free_ids[0], false, 0, &e);
+	iog_close(&s2);
+	ASSERT_REFUSED(ret, e, EBUSY);
+	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
+	ASSERT_EQ(0, ret) TH_LOG("release: %s (%s)", strerror(-ret), e.msg);
+	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
+	ASSERT_REFUSED(ret, e, ENOENT);
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, free_ids[0], -1,
+				 &g, why, sizeof(why))) TH_LOG("after release: %s", why);
+}
+
+/*
+ * Claim the NIC's group with UNBIND|RESTORE: e1000e is unbound (sysfs),
+ * can't bind again (the write fails, BIND_FAILED says why), pci-stub
+ * (driver_managed_dma) still can; RELEASE binds e1000e again.
+ */
+TEST_F_TIMEOUT(nl, claim_unbind_restore, 120)
+{
+	const struct iog_group *g;
+	struct iog_stats a, b;
+	struct iog_event ev;
+	struct iog_sock w;
+	struct iog_err e;
+	char nic[64], cur[64], comm[32], p[PATH_MAX], why[256], seq_err[128] = "";
+	char want_unbound[160];
+	uint64_t last_seq = 0;
+	bool have_seq = false;
+	int grp, ret, werr;
+
+	if (find_nic(nic, sizeof(nic)))
+		SKIP(return, "no e1000e NIC bound to e1000e");
+	grp = gt_dev_group(nic);
+	ASSERT_LE(0, grp);
+	ASSERT_EQ(0, open_family(&w, &e));
+	ASSERT_EQ(0, iog_subscribe(&w));
+	drain_events(&w);
+	ASSERT_EQ(0, iog_get_stats(&self->s, &a, &e));
+
+	snprintf(self->rebind_dev, sizeof(self->rebind_dev), "%s", nic);
+	snprintf(self->rebind_drv, sizeof(self->rebind_drv), "e1000e");
+	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, grp, true,
+			IOGROUP_CLAIM_F_UNBIND | IOGROUP_CLAIM_F_RESTORE, &e);
+	ASSERT_EQ(0, ret) TH_LOG("claim %d: %s (%s)", grp, strerror(-ret), e.msg);
+	gt_dev_driver(nic, cur, sizeof(cur));
+	ASSERT_STREQ("", cur) TH_LOG("claim with UNBIND left %s bound to %s", nic, cur);
+
+	ret = wait_event(&w, IOGROUP_EVENT_DEVICE_UNBOUND, nic, &ev, &last_seq,
+			 &have_seq, seq_err, sizeof(seq_err));
+	ASSERT_EQ(1, ret) TH_LOG("no DEVICE_UNBOUND for %s", nic);
+	ASSERT_STREQ("e1000e", ev.driver);
+	ret = wait_event_grp(&w, IOGROUP_EVENT_OWNER_CHANGED, NULL, grp, &ev,
+			     &last_seq, &have_seq, seq_err, sizeof(seq_err));
+	ASSERT_EQ(1, ret) TH_LOG("no OWNER_CHANGED for group %d", grp);
+	/* the last owner change is to iogroup (kernel -> none -> iogroup ok) */
+	while (ev.owner != IOGROUP_OWNER_IOGROUP &&
+	       wait_event_grp(&w, IOGROUP_EVENT_OWNER_CHANGED, NULL, grp, &ev,
+			      &last_seq, &have_seq, seq_err, sizeof(seq_err)) == 1)
+		;
+	ASSERT_TRUE(ev.has_owner);
+	ASSERT_EQ(IOGROUP_OWNER_IOGROUP, ev.owner);
+	ASSERT_TRUE(ev.has_pid);
+	ASSERT_EQ((uint32_t)getpid(), ev.pid);
+
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, grp, IOGROUP_OWNER_IOGROUP,
+				 &g, why, sizeof(why))) TH_LOG("claimed: %s", why);
+	ASSERT_EQ(0, g->kernel_users);
+	ASSERT_TRUE(g->owner.has_pid);
+	ASSERT_EQ((uint32_t)getpid(), g->owner.pid);
+	self_comm(comm, sizeof(comm));
+	ASSERT_TRUE(g->owner.has_comm);
+	ASSERT_STREQ(comm, g->owner.comm);
+	ASSERT_TRUE(g->owner.restore);
+	ASSERT_FALSE(g->owner.persistent);
+	ASSERT_EQ(1, g->owner.nunbound);
+	snprintf(want_unbound, sizeof(want_unbound), "%s e1000e", nic);
+	ASSERT_STREQ(want_unbound, g->owner.unbound[0]);
+
+	/* e1000e may not bind: the write fails and BIND_FAILED says so */
+	ret = drv_write("e1000e", "bind", nic);
+	ASSERT_GT(0, ret) TH_LOG("e1000e bound to %s in a claimed group", nic);
+	werr = -ret;
+	TH_LOG("e1000e bind refused with %s", strerror(werr));
+	EXPECT_EQ(EBUSY, werr);
+	gt_dev_driver(nic, cur, sizeof(cur));
+	ASSERT_STREQ("", cur);
+	ret = wait_event(&w, IOGROUP_EVENT_BIND_FAILED, nic, &ev, &last_seq,
+			 &have_seq, seq_err, sizeof(seq_err));
+	ASSERT_EQ(1, ret) TH_LOG("no BIND_FAILED for the vetoed bind");
+	ASSERT_EQ((uint32_t)werr, ev.err);
+	ASSERT_STREQ("e1000e", ev.driver);
+
+	/* pci-stub manages DMA itself: it may bind */
+	if (access("/sys/bus/pci/drivers/pci-stub/bind", W_OK) == 0) {
+		gt_dev_path(p, sizeof(p), nic, "driver_override");
+		snprintf(self->override_dev, sizeof(self->override_dev), "%s", nic);
+		ASSERT_EQ(0, gt_write(p, "pci-stub"));
+		snprintf(self->stub_dev, sizeof(self->stub_dev), "%s", nic);
+		ret = drv_write("pci-stub", "bind", nic);
+		ASSERT_EQ(0, ret) TH_LOG("pci-stub refused in a claimed group: %s",
+					 strerror(-ret));
+		gt_dev_driver(nic, cur, sizeof(cur));
+		ASSERT_STREQ("pci-stub", cur);
+		ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, grp,
+					 IOGROUP_OWNER_IOGROUP, &g, why, sizeof(why)))
+			TH_LOG("pci-stub bound: %s", why);
+		ASSERT_EQ(0, drv_write("pci-stub", "unbind", nic));
+		self->stub_dev[0] = '\0';
+		ASSERT_EQ(0, gt_write(p, "\n"));
+		self->override_dev[0] = '\0';
+	} else {
+		TH_LOG("no pci-stub driver: not checking that it may bind");
+	}
+
+	ASSERT_EQ(0, iog_get_stats(&self->s, &b, &e));
+	ASSERT_LT(a.u64[IOGROUP_A_STATS_VETOES], b.u64[IOGROUP_A_STATS_VETOES]);
+	ASSERT_EQ(1, b.u64[IOGROUP_A_STATS_CLAIMS]);
+	ASSERT_LT(a.u64[IOGROUP_A_STATS_CLAIMS_TOTAL], b.u64[IOGROUP_A_STATS_CLAIMS_TOTAL]);
+
+	/* release: e1000e is probed again */
+	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, grp, false, 0, &e);
+	ASSERT_EQ(0, ret) TH_LOG("release: %s (%s)", strerror(-ret), e.msg);
+	for (int i = 0; i < 50; i++) {
+		gt_dev_driver(nic, cur, sizeof(cur));
+		if (cur[0])
+			break;
+		usleep(100000);
+	}
+	ASSERT_STREQ("e1000e", cur) TH_LOG("release with RESTORE did not rebind e1000e");
+	ret = wait_event(&w, IOGROUP_EVENT_DEVICE_BOUND, nic, &ev, &last_seq,
+			 &have_seq, seq_err, sizeof(seq_err));
+	ASSERT_EQ(1, ret) TH_LOG("no DEVICE_BOUND after the release");
+	ASSERT_STREQ("", seq_err);
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, grp, -1, &g, why,
+				 sizeof(why))) TH_LOG("released: %s", why);
+	ASSERT_EQ(0, iog_get_stats(&self->s, &b, &e));
+	ASSERT_EQ(0, b.u64[IOGROUP_A_STATS_CLAIMS]);
+	iog_close(&w);
+}
+
+/*
+ * A claim belongs to its socket unless PERSISTENT: closing the socket
+ * releases the one and keeps the other.
+ */
+TEST_F_TIMEOUT(nl, claim_socket_lifetime, 60)
+{
+	const struct iog_group *g;
+	struct iog_stats a, b;
+	struct iog_sock c;
+	struct iog_err e;
+	uint32_t ids[2];
+	char why[256];
+	int ret, i;
+
+	if (find_free_groups(self->gt, ids, 2) < 2)
+		SKIP(return, "fewer than 2 groups without drivers");
+	TH_LOG("groups %u (persistent) and %u (socket-owned)", ids[0], ids[1]);
+	ASSERT_EQ(0, iog_get_stats(&self->s, &a, &e));
+	ASSERT_EQ(0, open_family(&c, &e));
+	ret = claim_req(&c, IOGROUP_CMD_CLAIM, ids[0], true,
+			IOGROUP_CLAIM_F_PERSISTENT, &e);
+	ASSERT_EQ(0, ret) TH_LOG("claim %u: %s (%s)", ids[0], strerror(-ret), e.msg);
+	self->has_persistent = true;
+	self->persistent_claim = ids[0];
+	ret = claim_req(&c, IOGROUP_CMD_CLAIM, ids[1], false, 0, &e);
+	ASSERT_EQ(0, ret) TH_LOG("claim %u: %s (%s)", ids[1], strerror(-ret), e.msg);
+
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, ids[0],
+				 IOGROUP_OWNER_IOGROUP, &g, why, sizeof(why))) TH_LOG("%s", why);
+	ASSERT_TRUE(g->owner.persistent);
+	ASSERT_EQ((uint32_t)getpid(), g->owner.pid);
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, ids[1],
+				 IOGROUP_OWNER_IOGROUP, &g, why, sizeof(why))) TH_LOG("%s", why);
+	ASSERT_FALSE(g->owner.persistent);
+
+	iog_close(&c);
+	for (i = 0; i < 50; i++) {
+		if (check_owner(&self->s, self->gs, self->gt, ids[1], -1, &g, why,
+				sizeof(why)) == 0)
+			break;
+		usleep(100000);
+	}
+	ASSERT_GT(50, i) TH_LOG("socket-owned claim of %u survived its socket: %s",
+				ids[1], why);
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, ids[0],
+				 IOGROUP_OWNER_IOGROUP, &g, why, sizeof(why)))
+		TH_LOG("persistent claim gone with its socket: %s", why);
+	ASSERT_EQ(0, iog_get_stats(&self->s, &b, &e));
+	ASSERT_EQ(a.u64[IOGROUP_A_STATS_AUTO_RELEASES] + 1,
+		  b.u64[IOGROUP_A_STATS_AUTO_RELEASES]);
+	ASSERT_EQ(1, b.u64[IOGROUP_A_STATS_CLAIMS]);
+
+	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, ids[0], false, 0, &e);
+	ASSERT_EQ(0, ret) TH_LOG("release %u: %s (%s)", ids[0], strerror(-ret), e.msg);
+	self->has_persistent = false;
+	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, ids[0], -1, &g, why,
+				 sizeof(why))) TH_LOG("released: %s", why);
 }
 
 /* ---------------------------------------------------- module life */
