@@ -150,6 +150,8 @@ int cmd_release(int argc, char **argv, const struct ig_opts *o)
 	err = ig_nl_release(nl, id);
 	if (err) {
 		ig_report(what, nl, err, NULL);
+		if (err == -EPERM)
+			fprintf(stderr, "iogroup: releasing a claim needs CAP_SYS_ADMIN (run as root)\n");
 		goto fail;
 	}
 	ig_nl_close(nl);

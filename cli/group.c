@@ -69,6 +69,7 @@ int ig_read_group(struct ig_nl *nl, const char *what, uint32_t id,
 void ig_report_claim(struct ig_nl *nl, const char *what, uint32_t id, int err,
 		     bool hint_unbind)
 {
+	bool extack = ig_nl_extack(nl) != NULL;
 	struct ig_group g;
 	size_t i, n = 0;
 
@@ -78,11 +79,12 @@ void ig_report_claim(struct ig_nl *nl, const char *what, uint32_t id, int err,
 	if (err != -EBUSY)
 		return;
 	/* Owned already (VFIO or iogroup): the extack said by whom. */
+	/* (re-reading the group resets the extack: extack was saved above) */
 	if (ig_nl_group_get(nl, id, NULL, &g))
 		return;
 	if (g.owner.kind == IOGROUP_OWNER_USER ||
 	    g.owner.kind == IOGROUP_OWNER_IOGROUP) {
-		if (!ig_nl_extack(nl))
+		if (!extack)
 			fprintf(stderr, "iogroup:   the group is owned by %s%s\n",
 				g.owner.kind == IOGROUP_OWNER_USER ?
 				"user space" : "iogroup",
