@@ -22,7 +22,7 @@ function emit(status, name, text,   f) {
 	if (status == "fail") {
 		nfail++
 		f = details "/" nfail
-		printf "%s\n", name > f
+		printf "%s\n", prefix name > f
 		printf "%s", text >> f
 		close(f)
 	}

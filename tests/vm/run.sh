@@ -18,7 +18,8 @@
 #   -v           show the console while the VM runs
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
-# VM_TIMEOUT (whole VM, default 1500 s), IOGROUP_VM_TIMEOUT (per test program
+# VM_TIMEOUT (whole VM, default 240 s + 150 s per test program),
+# IOGROUP_VM_TIMEOUT (per test program
 # in the guest, default 120 s), QEMU_EXTRA (more qemu arguments),
 # IOGROUP_VM_TESTS (a directory to use as /tests instead of building tests/).
 set -euo pipefail
@@ -28,7 +29,8 @@ REPO=$(cd "$VM_DIR/../.." && pwd)
 CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
 BUILD=$REPO/build/vm
 KERNELS=${KERNELS:-6.1}
-VM_TIMEOUT=${VM_TIMEOUT:-1500}
+VM_TIMEOUT=${VM_TIMEOUT:-}	# default: from the number of test programs
+CONSOLE_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|refcount_t|blocked for more than|detected stall'
 MODE=check
 VERBOSE=
 
@@ -71,10 +73,22 @@ host_result() {
 		nhostfail=$((nhostfail + 1))
 		{
 			echo "$2"
-			[ -n "${3:-}" ] && [ -f "$3" ] && tail -n 80 "$3"
+			[ -n "${3:-}" ] && [ -f "$3" ] && log_excerpt "$3"
 		} >"$DETAILS/host-$nhostfail"
 	fi
 	printf '%-4s %s\n' "$1" "$2"
+}
+
+# log_excerpt FILE: a long log's first errors and its end, a short one whole.
+log_excerpt() {
+	if [ "$(wc -l <"$1")" -le 80 ]; then
+		cat "$1"
+		return
+	fi
+	echo "[first errors of $1]"
+	grep -n -m 20 -E 'error:|Error|ERROR|undefined|No such file|not found' "$1" || true
+	echo "[last 50 lines]"
+	tail -n 50 "$1"
 }
 
 # -- host builds shared by all kernels ------------------------------------------
@@ -160,9 +174,29 @@ dkms_build() {
 }
 
 # -- qemu -------------------------------------------------------------------------
+# vm_timeout: the whole VM's time limit, VM_TIMEOUT or from the number of
+# test programs (240 s + per program its timeout and 30 s of slack).
+vm_timeout() {
+	local n=0 t=${IOGROUP_VM_TIMEOUT:-120}
+	if [ -n "$VM_TIMEOUT" ]; then
+		echo "$VM_TIMEOUT"
+		return
+	fi
+	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/run.list" ]; then
+		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | grep -c '[^[:space:]]' || true)
+	fi
+	echo $((240 + n * (t + 30)))
+}
+
+QEMU_PID=
+trap '[ -z "$QEMU_PID" ] || kill "$QEMU_PID" 2>/dev/null' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
 boot_vm() {
-	local out=$1 append=$2 rc=0
-	local qemu=(qemu-system-x86_64
+	local out=$1 append=$2 rc=0 vm_timeout
+	vm_timeout=$(vm_timeout)
+	local qemu=(timeout --foreground -k 10 "$vm_timeout" qemu-system-x86_64
 		-machine q35 -accel tcg -cpu max -smp 2 -m 1G
 		-nographic -no-reboot -vga none -nic none -monitor none
 		-device intel-iommu,intremap=on
@@ -184,13 +218,16 @@ boot_vm() {
 	printf '%q ' "${qemu[@]}" >"$out/qemu.cmd"
 	echo >>"$out/qemu.cmd"
 	: >"$out/ktap.log"
+	# In the background so that the EXIT trap can stop it.
 	if [ -n "$VERBOSE" ] || [ "$MODE" = demo ]; then
-		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null 2>&1 |
-			tee "$out/console.log" || rc=${PIPESTATUS[0]}
+		"${qemu[@]}" </dev/null > >(tee "$out/console.log") 2>&1 &
 	else
-		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" </dev/null >"$out/console.log" 2>&1 ||
-			rc=$?
+		"${qemu[@]}" </dev/null >"$out/console.log" 2>&1 &
 	fi
+	QEMU_PID=$!
+	wait "$QEMU_PID" || rc=$?
+	QEMU_PID=
+	[ -z "$VERBOSE" ] && [ "$MODE" != demo ] || sleep 0.5	# let tee finish
 	return "$rc"
 }
 
@@ -230,11 +267,11 @@ run_kernel() {
 		return
 	fi
 
-	local append="iogroup.mode=$MODE"
-	[ "$MODE" = selfcheck ] && append="iogroup.mode=check"
+	local append="iogroupvm.mode=$MODE"
+	[ "$MODE" = selfcheck ] && append="iogroupvm.mode=check"
 	[ "$MODE" = demo ] && append="$append quiet"
-	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroup.timeout=$IOGROUP_VM_TIMEOUT"
-	say "$series: booting $KVER (timeout ${VM_TIMEOUT}s; console: $out/console.log)"
+	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroupvm.timeout=$IOGROUP_VM_TIMEOUT"
+	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
 	rc=0
 	boot_vm "$out" "$append" || rc=$?
@@ -249,13 +286,19 @@ run_kernel() {
 	if [ "$rc" -eq 0 ] && grep -q 'iogroup-vm: powering off' "$out/console.log"; then
 		host_result pass "${p}vm powered off"
 	else
-		if [ "$rc" -eq 124 ]; then
-			echo "VM TIMEOUT after ${VM_TIMEOUT}s" >>"$out/console.log"
+		local why="qemu status $rc"
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			why="TIMEOUT after $(vm_timeout)s"
+			echo "VM TIMEOUT after $(vm_timeout)s" >>"$out/console.log"
+		elif grep -q 'Kernel panic' "$out/console.log"; then
+			why=$(grep -m 1 -o 'Kernel panic.*' "$out/console.log")
+		elif grep -q 'iogroup-vm: .*unkillable' "$out/console.log"; then
+			why=$(grep -m 1 -o 'iogroup-vm: .*unkillable.*' "$out/console.log")
 		fi
-		host_result fail "${p}vm powered off (qemu status $rc)" "$out/console.log"
+		host_result fail "${p}vm powered off ($why)"
 	fi
 	# Independent of the guest's own dmesg check.
-	if grep -E -n 'WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|refcount_t' \
+	if grep -E -n -B2 -A12 "$CONSOLE_BAD" \
 			"$out/console.log" >"$out/console-bad.log"; then
 		host_result fail "${p}console clean" "$out/console-bad.log"
 	else

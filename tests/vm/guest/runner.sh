@@ -24,7 +24,7 @@
 
 TESTDIR=/tests
 PROG_TIMEOUT=${IOGROUP_VM_TIMEOUT:-120}
-DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|KASAN|refcount_t|general protection'
+DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|KASAN|refcount_t|general protection|blocked for more than|detected stall'
 TAINT_OK=$((4096 | 8192))	# O (out-of-tree) and E (unsigned)
 
 set -a
@@ -105,6 +105,19 @@ run_prog() {	# run_prog CMD: prints the output, leaves the status in $rcfile
 		kill -TERM -- "-$pid" 2>/dev/null
 		sleep 5
 		kill -KILL -- "-$pid" 2>/dev/null
+		sleep 15
+		# Still there: stuck in the kernel (D state).  Nothing after it
+		# could run reliably; dump the blocked tasks and stop the VM.
+		if kill -0 "$pid" 2>/dev/null; then
+			{
+				echo "not ok $((n + 1)) $name # TIMEOUT: unkillable (stuck in the kernel), VM stopped"
+				echo "# iogroup-vm: aborted"
+			} >/dev/ttyS1
+			echo w >/proc/sysrq-trigger
+			sleep 2
+			echo "iogroup-vm: $name is unkillable (stuck in the kernel): powering off" >/dev/console
+			poweroff -f
+		fi
 	) >/dev/null 2>&1 </dev/null &
 	wd=$!
 	wait "$pid"
