@@ -15,7 +15,7 @@ export IOGROUP_CACHE
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' dkms.conf)
 DKMS_SRC := $(DESTDIR)/usr/src/iogroup-$(VERSION)
-STYLE_FILES := $(wildcard module/*.c module/*.h module/compat/*.h)
+STYLE_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/compat/*.h))
 CHECKPATCH := $(IOGROUP_CACHE)/checkpatch/checkpatch.pl
 
 .PHONY: all module cli tests deps demo check selfcheck style dkms-install \

@@ -19,9 +19,9 @@
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
 # VM_TIMEOUT (whole VM, default 240 s + 150 s per test program),
-# IOGROUP_VM_TIMEOUT (per test program
-# in the guest, default 120 s), QEMU_EXTRA (more qemu arguments),
-# IOGROUP_VM_TESTS (a directory to use as /tests instead of building tests/).
+# IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s),
+# QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
+# /tests instead of building tests/).
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
