@@ -782,10 +782,25 @@ static void iogroup_work_fn(struct work_struct *work)
 		iogroup_hook_event_free(ev);
 }
 
-/* Backstop for changes that escape the hooks. */
+static void iogroup_verify_groups(void)
+{
+	struct iogroup_grp *g;
+	unsigned long id;
+
+	mutex_lock(&iogroup_lock);
+	xa_for_each(&iogroup_groups, id, g)
+		iogroup_grp_verify(g);
+	mutex_unlock(&iogroup_lock);
+}
+
+/*
+ * Backstop for changes that escape the hooks.  It runs on iogroup_wq
+ * itself, so it must not flush it: events still queued make the
+ * verification wait for the next round (iogroup_grp_verify() checks).
+ */
 static void iogroup_verify_fn(struct work_struct *work)
 {
-	iogroup_shadow_verify_all();
+	iogroup_verify_groups();
 	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
 			   IOGROUP_VERIFY_PERIOD);
 }
@@ -793,28 +808,22 @@ static void iogroup_verify_fn(struct work_struct *work)
 /**
  * iogroup_shadow_flush() - wait until every queued hook event is applied
  *
- * Process context, iogroup_lock not held.
+ * Process context, not on iogroup_wq, iogroup_lock not held.
  */
 void iogroup_shadow_flush(void)
 {
-	flush_workqueue(iogroup_wq);
+	flush_work(&iogroup_work);
 }
 
 /**
  * iogroup_shadow_verify_all() - check every group against the kernel now
  *
- * Process context, iogroup_lock not held.
+ * Process context, not on iogroup_wq, iogroup_lock not held.
  */
 void iogroup_shadow_verify_all(void)
 {
-	struct iogroup_grp *g;
-	unsigned long id;
-
 	iogroup_shadow_flush();
-	mutex_lock(&iogroup_lock);
-	xa_for_each(&iogroup_groups, id, g)
-		iogroup_grp_verify(g);
-	mutex_unlock(&iogroup_lock);
+	iogroup_verify_groups();
 }
 
 /**
