@@ -212,18 +212,17 @@ unlock:
 
 static int iogroup_group_get_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = iogroup_compat_dump_attrs(cb);
 	int i;
 
 	for (i = 0; i <= IOGROUP_A_GROUP_MAX; i++) {
-		if (i == IOGROUP_A_GROUP_VERIFY || !info->attrs ||
-		    !info->attrs[i])
+		if (i == IOGROUP_A_GROUP_VERIFY || !attrs || !attrs[i])
 			continue;
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[i],
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
 				    "a dump selects no group; use a do request to select one");
 		return -EINVAL;
 	}
-	if (info->attrs && info->attrs[IOGROUP_A_GROUP_VERIFY])
+	if (attrs && attrs[IOGROUP_A_GROUP_VERIFY])
 		iogroup_shadow_verify_all();
 	else
 		iogroup_shadow_flush();

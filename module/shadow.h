@@ -24,7 +24,7 @@ struct iommu_group;
 
 #define IOGROUP_DRIVER_NAME_MAX	48
 #define IOGROUP_BUS_NAME_MAX	16
-#define IOGROUP_DRIFT_MAX	160
+#define IOGROUP_DRIFT_MAX	256
 
 /* One device of a group, as the shadow knows it. */
 struct iogroup_dev {

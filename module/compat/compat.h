@@ -107,5 +107,15 @@ static inline unsigned long iogroup_compat_return_address(struct pt_regs *regs)
 #define iogroup_compat_set_errmsg(extack, msg) ((extack)->_msg = (msg))
 #endif /* IOGROUP_HAS_NL_ERR_MSG_FMT */
 
+/*
+ * v6.2 ("genetlink: use struct genl_info for dumps too") moved the parsed
+ * attributes of a dump request into an embedded struct genl_info.
+ */
+#ifdef IOGROUP_HAS_GENL_DUMPIT_INFO_INFO
+#define iogroup_compat_dump_attrs(cb) (genl_dumpit_info(cb)->info.attrs)
+#else
+#define iogroup_compat_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif /* IOGROUP_HAS_GENL_DUMPIT_INFO_INFO */
+
 #endif /* __ASSEMBLY__ */
 #endif /* _IOGROUP_COMPAT_H */
