@@ -202,7 +202,9 @@ boot_vm() {
 		-device intel-iommu,intremap=on
 		# single-device groups: an e1000e (has a driver) and an edu (none)
 		-device e1000e,bus=pcie.0,addr=02.0
-		-device edu,bus=pcie.0,addr=03.0
+		# dma_mask: edu's default 28-bit mask clamps DMA addresses
+		# above 256 MiB (tests/dma_block)
+		-device edu,bus=pcie.0,addr=03.0,dma_mask=0xffffffff
 		# one multi-device group: a PCIe-to-PCI bridge, an e1000 and an edu
 		-device pcie-root-port,id=rp1,bus=pcie.0,addr=04.0,chassis=1
 		-device pcie-pci-bridge,id=pbr,bus=rp1
