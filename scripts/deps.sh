@@ -19,6 +19,8 @@ PKGS=(
 	coreutils findutils sed grep mawk
 	# the VM (seabios and ipxe-qemu are qemu-system-x86 dependencies)
 	qemu-system-x86 seabios
+	# a Debian 13 userland to build modules for its 7.x kernels
+	debootstrap
 	# make style: checkpatch.pl
 	perl
 )

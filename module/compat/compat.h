@@ -79,7 +79,16 @@ static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
  */
 static inline struct iommu_domain *iogroup_compat_domain_locked(struct device *dev)
 {
+#ifdef IOGROUP_HAS_DRIVER_GET_DOMAIN
+	/*
+	 * v6.18 ("iommu: Add iommu_driver_get_domain_for_dev() helper"):
+	 * iommu_get_domain_for_dev() now asserts the group mutex is NOT held;
+	 * this is its variant for callers that hold it.
+	 */
+	return iommu_driver_get_domain_for_dev(dev);
+#else
 	return iommu_get_domain_for_dev(dev);
+#endif /* IOGROUP_HAS_DRIVER_GET_DOMAIN */
 }
 
 /*

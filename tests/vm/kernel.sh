@@ -36,18 +36,37 @@ trap cleanup EXIT
 log() { printf '[kernel] %s\n' "$*" >&2; }
 die() { printf '[kernel] error: %s\n' "$*" >&2; exit 1; }
 
+# debian_mirror [security]: the Debian archive (or its security archive) the
+# host's own apt sources use, so that other suites come from the same place.
+debian_mirror() {
+	local want=debian uris
+	[ "${1:-}" = security ] && want=debian-security
+	uris=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		sed -n 's/^URIs: *//p'; sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) .*/\2/p' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null)
+	printf '%s\n' $uris | grep -E "/$want/?\$" | head -n 1 | sed 's|/$||'
+}
+
 # series_conf SERIES: sets SOURCES (empty: the host's apt sources), META
-# (package whose dependency names the ABI) and FLAVOUR.
+# (package whose dependency names the ABI), FLAVOUR and BUILD_SUITE (the
+# Debian release whose userland builds modules for it, empty: the host's).
 series_conf() {
+	local m s
 	FLAVOUR=amd64
 	META=linux-image-amd64
 	SOURCES=
+	BUILD_SUITE=
+	m=$(debian_mirror)
+	s=$(debian_mirror security)
+	[ -n "$m" ] || die "no Debian archive in the host's apt sources"
 	case $1 in
 	6.1)	;;	# bookworm (+ bookworm-security), the host's own sources
-	5.10)	SOURCES="deb $MIRROR bullseye main
-deb $MIRROR-security bullseye-security main" ;;
-	6.12)	SOURCES="deb $MIRROR bookworm-backports main" ;;
-	7.*)	SOURCES="deb $MIRROR trixie-backports main" ;;
+	5.10)	SOURCES="deb $m bullseye main
+deb ${s:-$m-security} bullseye-security main" ;;
+	6.12)	SOURCES="deb $m bookworm-backports main" ;;
+	7.*)	SOURCES="deb $m trixie-backports main"
+		# its kbuild tools are linked against trixie's libc
+		BUILD_SUITE=trixie ;;
 	*)	die "unknown kernel series '$1' (known: 6.1 5.10 6.12 7.x)" ;;
 	esac
 }
@@ -138,10 +157,16 @@ fetch_series() {
 		sed -n "s/^ *Depends: linux-image-\(.*\)-$FLAVOUR\$/\1/p" | head -n 1)
 	[ -n "$abi" ] || die "cannot resolve the ABI of $series from $META"
 	kver=$abi-$FLAVOUR
+	# Debian 13's images are no longer split into signed and -unsigned.
 	image=linux-image-$kver-unsigned
+	apt-cache "${APT[@]}" show "$image" >/dev/null 2>&1 ||
+		image=linux-image-$kver
 	headers=linux-headers-$kver
 	deps=$(apt-cache "${APT[@]}" depends "$headers" |
 		sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p')
+	# ... and split the image into binary, modules and base packages.
+	deps="$deps $(apt-cache "${APT[@]}" depends "$image" |
+		sed -n "s/^ *Depends: \(linux-\(binary\|modules\|base\)-$kver\)\$/\1/p")"
 	log "$series: kernel $kver ($image $headers $(echo $deps))"
 	# shellcheck disable=SC2086
 	fetch "$image" "$headers" $deps
@@ -153,8 +178,16 @@ fetch_series() {
 		dpkg-deb -x "$(deb_of "$p")" "$tmp"
 	done
 	# The flavour's top Makefile includes the common tree by absolute path.
-	sed -i "s|^include /usr/src/|include $dest/usr/src/|" \
+	sed -i -e "s|^include /usr/src/|include $dest/usr/src/|" \
+		-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$dest/usr/src/|" \
 		"$tmp/usr/src/linux-headers-$kver/Makefile"
+	# Debian 13 installs kernels the merged-/usr way: keep one layout.
+	if [ -d "$tmp/usr/lib/modules/$kver" ] && [ ! -e "$tmp/lib/modules" ]; then
+		mkdir -p "$tmp/lib" "$tmp/boot"
+		ln -s ../usr/lib/modules "$tmp/lib/modules"
+		[ -f "$tmp/usr/lib/modules/$kver/vmlinuz" ] &&
+			ln -s "../usr/lib/modules/$kver/vmlinuz" "$tmp/boot/vmlinuz-$kver"
+	fi
 	[ -f "$tmp/boot/vmlinuz-$kver" ] || die "no vmlinuz in $image"
 	cat >"$tmp/env" <<-EOF
 	SERIES=$series
@@ -162,6 +195,7 @@ fetch_series() {
 	VMLINUZ=$dest/boot/vmlinuz-$kver
 	KSRC=$dest/usr/src/linux-headers-$kver
 	MODDIR=$dest/lib/modules/$kver
+	BUILD_SUITE=$BUILD_SUITE
 	EOF
 	rm -rf "$dest"
 	mv "$tmp" "$dest"

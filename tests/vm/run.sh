@@ -158,10 +158,16 @@ dkms_build() {
 		-o -name Module.symvers \) -delete
 	local dk=(--dkmstree "$tree/dkms" --sourcetree "$tree/src"
 		  --installtree "$tree/installed")
+	# Kernels whose kbuild tools need a newer userland build in a chroot
+	# of that Debian release (tests/vm/chroot.sh), with the same paths.
+	local in=()
+	[ -n "${BUILD_SUITE:-}" ] && in=("$VM_DIR/chroot.sh" "$BUILD_SUITE")
 	# sign_file: never sign (nor create MOK keys in /var/lib/dkms).
 	{
-		sign_file=/nonexistent-no-signing dkms add -m iogroup -v "$ver" "${dk[@]}" &&
-		sign_file=/nonexistent-no-signing dkms build -m iogroup -v "$ver" "${dk[@]}" \
+		"${in[@]}" env sign_file=/nonexistent-no-signing \
+			dkms add -m iogroup -v "$ver" "${dk[@]}" &&
+		"${in[@]}" env sign_file=/nonexistent-no-signing \
+			dkms build -m iogroup -v "$ver" "${dk[@]}" \
 			-k "$KVER" --kernelsourcedir "$KSRC"
 	} >"$out/dkms.log" 2>&1 || {
 		# dkms leaves make.log in the build directory on failure.
@@ -245,6 +251,7 @@ run_kernel() {
 		return
 	fi
 	# shellcheck disable=SC1090,SC1091
+	BUILD_SUITE=
 	. "$CACHE/k/$series/env"
 	TIME_FETCH=$(( $(now) - t ))
 
