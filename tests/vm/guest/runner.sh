@@ -94,21 +94,23 @@ fi
 
 # -- the test programs --------------------------------------------------------
 # Each program runs in its own session (setsid, so its pid is its process
-# group); a watchdog kills the group at the timeout, and whatever the program
-# left running is killed when it ends, so nothing keeps the output pipe open.
-run_prog() {	# run_prog CMD: prints the output, leaves the status in $rcfile
-	setsid "$1" </dev/null 2>&1 &
-	pid=$!
-	(
-		sleep "$PROG_TIMEOUT"
-		echo timeout >"$tofile"
-		kill -TERM -- "-$pid" 2>/dev/null
-		sleep 5
-		kill -KILL -- "-$pid" 2>/dev/null
-		sleep 15
-		# Still there: stuck in the kernel (D state).  Nothing after it
-		# could run reliably; dump the blocked tasks and stop the VM.
-		if kill -0 "$pid" 2>/dev/null; then
+# group).  A watchdog sends the group SIGTERM at the timeout and SIGKILL 5 s
+# later; whatever the program leaves behind is killed when it ends, so
+# nothing keeps the output pipe open.  A group that SIGKILL cannot empty
+# within 15 s is stuck in the kernel: nothing after it could run reliably,
+# so the blocked tasks are dumped to the console and the VM is stopped.
+
+group_alive() {	# group_alive PGID: does the group have a live (non-zombie) task?
+	cat /proc/[0-9]*/stat 2>/dev/null | sed 's/.*) //' |
+		awk -v g="$1" '$1 != "Z" && $3 == g { f = 1 } END { exit !f }'
+}
+
+kill_group() {	# kill_group PGID: SIGKILL it, wait up to 15 s, else stop the VM
+	local i=0
+	kill -KILL -- "-$1" 2>/dev/null
+	while group_alive "$1"; do
+		i=$((i + 1))
+		if [ $i -gt 15 ]; then
 			{
 				echo "not ok $((n + 1)) $name # TIMEOUT: unkillable (stuck in the kernel), VM stopped"
 				echo "# iogroup-vm: aborted"
@@ -118,12 +120,30 @@ run_prog() {	# run_prog CMD: prints the output, leaves the status in $rcfile
 			echo "iogroup-vm: $name is unkillable (stuck in the kernel): powering off" >/dev/console
 			poweroff -f
 		fi
+		sleep 1
+	done
+}
+
+run_prog() {	# run_prog CMD: prints the output, leaves the status in $rcfile
+	setsid "$1" </dev/null 2>&1 &
+	pid=$!
+	(
+		sleep "$PROG_TIMEOUT"
+		echo timeout >"$tofile"
+		kill -TERM -- "-$pid" 2>/dev/null
+		sleep 5
+		kill_group "$pid"
 	) >/dev/null 2>&1 </dev/null &
 	wd=$!
 	wait "$pid"
 	echo $? >"$rcfile"
-	kill "$wd" 2>/dev/null
-	kill -KILL -- "-$pid" 2>/dev/null
+	if [ -f "$tofile" ]; then
+		# The watchdog is emptying the group (or stopping the VM).
+		wait "$wd"
+	else
+		kill "$wd" 2>/dev/null
+	fi
+	kill_group "$pid"
 }
 
 rcfile=/tmp/runner.rc
