@@ -120,10 +120,13 @@ bool iogroup_vetoed(u32 id)
  */
 bool iogroup_claim_is_ours(u32 id, const void *cookie)
 {
+	struct iogroup_claim *c;
 	bool ours;
 
 	rcu_read_lock();
-	ours = cookie && xa_load(&iogroup_claims, id) == cookie;
+	c = xa_load(&iogroup_claims, id);
+	ours = cookie && c &&
+	       iogroup_compat_claim_cookie(&c->compat, c) == cookie;
 	rcu_read_unlock();
 	return ours;
 }

@@ -83,7 +83,8 @@ static int iogroup_probe_ret(struct kretprobe_instance *ri,
 	else
 		atomic64_inc(&iogroup_stats.probe_failed);
 
-	if (READ_ONCE(dev->iommu_group)) {
+	/* err < 0: the errno hook reported this failure already */
+	if (READ_ONCE(dev->iommu_group) && err >= 0) {
 		ev = iogroup_hook_event_new(bound ? IOGROUP_HOOK_BOUND :
 						    IOGROUP_HOOK_BIND_FAILED);
 		if (ev) {
@@ -211,7 +212,11 @@ static int iogroup_unclaim_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* iommu_attach_group(domain, group) / iommu_detach_group(domain, group) */
+/*
+ * iommu_attach_group(domain, group) / iommu_detach_group(domain, group):
+ * a domain switch, or on kernels without the ownership API the moment a
+ * user-space owner (VFIO) takes or gives back the group.
+ */
 static int iogroup_domain_entry(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
@@ -219,15 +224,69 @@ static int iogroup_domain_entry(struct kretprobe_instance *ri,
 
 	iogroup_save_group(data, (struct iommu_group *)iogroup_arg(regs, 1));
 	data->dev = NULL;
-	data->caller = 0;
-	data->cookie = NULL;
+	data->cookie = (const void *)iogroup_arg(regs, 0);
+	data->caller = iogroup_compat_return_address(regs);
 	return 0;
 }
 
-static int iogroup_domain_ret(struct kretprobe_instance *ri,
+static int iogroup_attach_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_DOMAIN);
+	if (regs_return_value(regs))
+		return 0;
+	if (IOGROUP_ATTACH_IS_OWNERSHIP)
+		atomic64_inc(&iogroup_stats.claim_hits);
+	iogroup_group_event((void *)ri->data, IOGROUP_ATTACH_IS_OWNERSHIP ?
+			    IOGROUP_HOOK_CLAIMED : IOGROUP_HOOK_DOMAIN);
+	return 0;
+}
+
+static int iogroup_detach_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	if (IOGROUP_ATTACH_IS_OWNERSHIP)
+		atomic64_inc(&iogroup_stats.unclaim_hits);
+	iogroup_group_event((void *)ri->data, IOGROUP_ATTACH_IS_OWNERSHIP ?
+			    IOGROUP_HOOK_UNCLAIMED : IOGROUP_HOOK_DOMAIN);
+	return 0;
+}
+
+/*
+ * The bus probe (5.10's pci_device_probe(dev)): the errno of a failed
+ * ->probe(), which really_probe() swallows there.  dev->driver is still
+ * set when it returns.
+ */
+static int iogroup_errno_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct iogroup_probe_data *data = (void *)ri->data;
+
+	data->dev = (struct device *)iogroup_arg(regs, 0);
+	data->drv = NULL;
+	return 0;
+}
+
+static int iogroup_errno_ret(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct iogroup_probe_data *data = (void *)ri->data;
+	int ret = (int)regs_return_value(regs);
+	struct iogroup_hook_event *ev;
+	struct device_driver *drv;
+
+	if (ret >= 0 || !READ_ONCE(data->dev->iommu_group))
+		return 0;
+	ev = iogroup_hook_event_new(IOGROUP_HOOK_BIND_FAILED);
+	if (!ev)
+		return 0;
+	ev->dev = get_device(data->dev);
+	ev->err = -ret;
+	rcu_read_lock();
+	drv = READ_ONCE(data->dev->driver);
+	if (drv)
+		strscpy(ev->driver, drv->name, sizeof(ev->driver));
+	rcu_read_unlock();
+	iogroup_hook_queue(ev);
 	return 0;
 }
 
@@ -315,7 +374,7 @@ static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
 	bool veto = false;
 
 	rcu_read_lock();
-	drv = READ_ONCE(dev->driver);
+	drv = iogroup_compat_veto_driver(regs, dev);
 	grp = READ_ONCE(dev->iommu_group);
 	if (drv && grp && iogroup_vetoed(iommu_group_id(grp)) &&
 	    !iogroup_driver_manages_dma(dev, drv))
@@ -341,10 +400,10 @@ struct iogroup_veto {
 };
 
 static struct iogroup_veto iogroup_vetoes[] = {
-	{ .kp = { .symbol_name = "pci_dma_configure",
+	{ .kp = { .symbol_name = IOGROUP_VETO_SYMBOL,
 		  .pre_handler = iogroup_veto_pre,
 		  .post_handler = iogroup_veto_post } },
-	{ .kp = { .symbol_name = "platform_dma_configure",
+	{ .kp = { .symbol_name = IOGROUP_VETO_SYMBOL2,
 		  .pre_handler = iogroup_veto_pre,
 		  .post_handler = iogroup_veto_post },
 	  .optional = true },
@@ -384,15 +443,16 @@ static struct iogroup_hook iogroup_hooks[] = {
 	IOGROUP_HOOK("iommu_group_remove_device", iogroup_remove_entry,
 		     iogroup_remove_ret, struct iogroup_group_data, 32),
 	IOGROUP_HOOK("iommu_attach_group", iogroup_domain_entry,
-		     iogroup_domain_ret, struct iogroup_group_data, 32),
+		     iogroup_attach_ret, struct iogroup_group_data, 32),
 	IOGROUP_HOOK("iommu_detach_group", iogroup_domain_entry,
-		     iogroup_domain_ret, struct iogroup_group_data, 32),
-#ifdef IOGROUP_HAS_DMA_OWNER
-	IOGROUP_HOOK("iommu_group_claim_dma_owner", iogroup_claim_entry,
+		     iogroup_detach_ret, struct iogroup_group_data, 32),
+	IOGROUP_HOOK(IOGROUP_PROBE_ERRNO_SYMBOL, iogroup_errno_entry,
+		     iogroup_errno_ret, struct iogroup_probe_data,
+		     IOGROUP_PROBE_MAXACTIVE),
+	IOGROUP_HOOK(IOGROUP_CLAIM_SYMBOL, iogroup_claim_entry,
 		     iogroup_claim_ret, struct iogroup_group_data, 32),
-	IOGROUP_HOOK("iommu_group_release_dma_owner", iogroup_group_entry,
+	IOGROUP_HOOK(IOGROUP_UNCLAIM_SYMBOL, iogroup_group_entry,
 		     iogroup_unclaim_ret, struct iogroup_group_data, 32),
-#endif
 };
 
 static char iogroup_hook_names[512];
@@ -486,6 +546,8 @@ int iogroup_hooks_init(void)
 		struct kretprobe *rp = &iogroup_hooks[i].rp;
 		const char *sym = rp->kp.symbol_name;
 
+		if (!sym)	/* not needed on this kernel */
+			continue;
 		ret = register_kretprobe(rp);
 		if (ret && iogroup_hooks[i].optional) {
 			pr_info("not probing %s(): %d\n", sym, ret);
@@ -503,6 +565,8 @@ int iogroup_hooks_init(void)
 	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
 		struct kprobe *kp = &iogroup_vetoes[i].kp;
 
+		if (!kp->symbol_name)
+			continue;
 		ret = register_kprobe(kp);
 		if (ret && iogroup_vetoes[i].optional) {
 			pr_info("not probing %s(): %d\n", kp->symbol_name, ret);

@@ -322,6 +322,16 @@ static int iogroup_admin_check(struct sk_buff *skb, struct genl_info *info)
 	return -EPERM;
 }
 
+/* The group id CLAIM and RELEASE need: the core marks it, we say it. */
+static int iogroup_require_id(struct genl_info *info)
+{
+	if (info->attrs[IOGROUP_A_GROUP_ID])
+		return 0;
+	iogroup_compat_attr_missing(info, IOGROUP_A_GROUP_ID);
+	NL_SET_ERR_MSG_MOD(info->extack, "a group id is required");
+	return -EINVAL;
+}
+
 static int iogroup_claim_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *flags = info->attrs[IOGROUP_A_GROUP_CLAIM_FLAGS];
@@ -330,8 +340,9 @@ static int iogroup_claim_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = iogroup_admin_check(skb, info);
 	if (ret)
 		return ret;
-	if (GENL_REQ_ATTR_CHECK(info, IOGROUP_A_GROUP_ID))
-		return -EINVAL;
+	ret = iogroup_require_id(info);
+	if (ret)
+		return ret;
 	ret = iogroup_claim(nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]),
 			    flags ? nla_get_u32(flags) : 0, info->snd_portid,
 			    info->extack);
@@ -347,8 +358,9 @@ static int iogroup_release_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = iogroup_admin_check(skb, info);
 	if (ret)
 		return ret;
-	if (GENL_REQ_ATTR_CHECK(info, IOGROUP_A_GROUP_ID))
-		return -EINVAL;
+	ret = iogroup_require_id(info);
+	if (ret)
+		return ret;
 	return iogroup_release(nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]),
 			       info->extack);
 }

@@ -624,7 +624,12 @@ static void iogroup_resync(bool notify)
 		iogroup_grp_update(g, true, notify);
 	}
 	xa_for_each(&iogroup_groups, id, g) {
-		if (g->kernel_claimed > 0 && !g->kernel_users && !g->user.valid) {
+		/* without the ownership API: a domain of someone else's */
+		bool owned = g->kernel_claimed > 0 ||
+			     (g->kernel_claimed < 0 &&
+			      g->domain == IOGROUP_DOMAIN_UNMANAGED);
+
+		if (owned && !g->kernel_users && !g->user.valid) {
 			g->user.valid = true;
 			g->user.since = 0;
 			iogroup_grp_update(g, false, notify);

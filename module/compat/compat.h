@@ -17,6 +17,15 @@
 #include <linux/string.h>
 
 /*
+ * Two generations of the driver core and of DMA ownership are supported:
+ * Linux 5.10, and 6.1 onwards.  v5.19's ownership API
+ * (iommu_group_dma_owner_claimed() in <linux/iommu.h>, IOGROUP_HAS_DMA_OWNER)
+ * tells them apart; no supported kernel lies between v5.14's driver-core
+ * change and v5.19.
+ */
+#ifdef IOGROUP_HAS_DMA_OWNER
+
+/*
  * v5.14 ("driver core: Better distinguish probe errors in really_probe")
  * moved ->probe() into call_driver_probe(), which Debian inlines, and made
  * really_probe() return 0 when bound, a positive errno when ->probe()
@@ -32,14 +41,33 @@ static inline int iogroup_compat_probe_errno(int ret, bool bound)
 	return ret < 0 ? -ret : ret;
 }
 
+/* No separate hook is needed to see a probe's errno. */
+#define IOGROUP_PROBE_ERRNO_SYMBOL NULL
+
 /*
  * v5.19 ("iommu: Add DMA ownership management interfaces"): drivers that
  * manage DMA themselves say so, a claimed group refuses the others, and
  * bridges' pcieport manages DMA itself: no special case for bridges.
+ * iommu_attach_group() is a domain switch, not a change of owner.
  */
 #define IOGROUP_BRIDGES_ALWAYS_VIABLE 0
+#define IOGROUP_ATTACH_IS_OWNERSHIP 0
+#define IOGROUP_CLAIM_SYMBOL "iommu_group_claim_dma_owner"
+#define IOGROUP_UNCLAIM_SYMBOL "iommu_group_release_dma_owner"
 
-#ifdef IOGROUP_HAS_DMA_OWNER
+/*
+ * The veto sits on the bus's dma_configure(), which runs in really_probe()
+ * once dev->driver is set, before the bus takes a DMA-ownership count.
+ */
+#define IOGROUP_VETO_SYMBOL "pci_dma_configure"
+#define IOGROUP_VETO_SYMBOL2 "platform_dma_configure"
+
+static inline struct device_driver *
+iogroup_compat_veto_driver(struct pt_regs *regs, struct device *dev)
+{
+	return READ_ONCE(dev->driver);
+}
+
 static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
 {
 	return iommu_group_dma_owner_claimed(grp);
@@ -65,11 +93,118 @@ static inline void iogroup_compat_unclaim(struct iommu_group *grp,
 {
 	iommu_group_release_dma_owner(grp);
 }
-#else
+
+/* What the kernel's hooks see as the owner of a claim. */
+static inline const void *
+iogroup_compat_claim_cookie(struct iogroup_compat_claim *cc, void *owner)
+{
+	return owner;
+}
+
+#else /* !IOGROUP_HAS_DMA_OWNER: Linux 5.10 */
+
+/*
+ * 5.10: really_probe() returns 1 when bound, 0 when ->probe() failed (the
+ * errno is swallowed: IOGROUP_PROBE_ERRNO_SYMBOL sees it), negative for
+ * early failures.  device_release_driver_internal() is inlined into the
+ * unbind paths: hook __device_release_driver().
+ */
+#define IOGROUP_RELEASE_SYMBOL "__device_release_driver"
+#define IOGROUP_PROBE_ERRNO_SYMBOL "pci_device_probe"
+
+static inline int iogroup_compat_probe_errno(int ret, bool bound)
+{
+	if (bound)
+		return 0;
+	return ret < 0 ? -ret : -1;	/* -1: reported by the errno hook */
+}
+
+/*
+ * No driver_managed_dma: VFIO's own rule (5.10 drivers/vfio/vfio.c,
+ * vfio_dev_viable()) decides: no driver, a vfio driver, pci-stub, or a
+ * bridge whatever its driver.
+ */
+#define IOGROUP_BRIDGES_ALWAYS_VIABLE 1
+
+static inline bool iogroup_compat_driver_allowed(const char *name)
+{
+	return !strcmp(name, "pci-stub") || !strncmp(name, "vfio", 4);
+}
+
+/*
+ * No ownership API: whoever attaches a domain of its own to the group
+ * (VFIO's type1 backend, iogroup) owns it until it detaches.
+ */
+#define IOGROUP_ATTACH_IS_OWNERSHIP 1
+#define IOGROUP_CLAIM_SYMBOL NULL
+#define IOGROUP_UNCLAIM_SYMBOL NULL
+
+/*
+ * No bus dma_cleanup() and no ownership count: the veto refuses the probe
+ * before it starts, so that sysfs bind returns EBUSY (a failure inside
+ * really_probe() would read as ENODEV).  The driver is its argument.
+ */
+#define IOGROUP_VETO_SYMBOL "really_probe"
+#define IOGROUP_VETO_SYMBOL2 NULL
+
+static inline struct device_driver *
+iogroup_compat_veto_driver(struct pt_regs *regs, struct device *dev)
+{
+	return (struct device_driver *)regs_get_kernel_argument(regs, 1);
+}
+
 static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
 {
 	return -1;
 }
+
+/* A claim attaches an empty unmanaged domain: all DMA faults. */
+struct iogroup_compat_claim {
+	struct iommu_domain *domain;
+};
+
+static inline int iogroup_compat_first_bus(struct device *dev, void *data)
+{
+	*(struct bus_type **)data = dev->bus;
+	return 1;
+}
+
+static inline int iogroup_compat_claim(struct iommu_group *grp,
+				       struct iogroup_compat_claim *cc,
+				       void *owner)
+{
+	struct bus_type *bus = NULL;
+	int ret;
+
+	iommu_group_for_each_dev(grp, &bus, iogroup_compat_first_bus);
+	if (!bus)
+		return -ENODEV;
+	cc->domain = iommu_domain_alloc(bus);
+	if (!cc->domain)
+		return -ENOMEM;
+	ret = iommu_attach_group(cc->domain, grp);
+	if (ret) {
+		iommu_domain_free(cc->domain);
+		cc->domain = NULL;
+	}
+	return ret;
+}
+
+static inline void iogroup_compat_unclaim(struct iommu_group *grp,
+					  struct iogroup_compat_claim *cc,
+					  void *owner)
+{
+	iommu_detach_group(cc->domain, grp);
+	iommu_domain_free(cc->domain);
+	cc->domain = NULL;
+}
+
+static inline const void *
+iogroup_compat_claim_cookie(struct iogroup_compat_claim *cc, void *owner)
+{
+	return cc->domain;
+}
+
 #endif /* IOGROUP_HAS_DMA_OWNER */
 
 /*
@@ -125,6 +260,17 @@ static inline unsigned long iogroup_compat_return_address(struct pt_regs *regs)
 #else
 #define iogroup_compat_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
 #endif /* IOGROUP_HAS_GENL_DUMPIT_INFO_INFO */
+
+/*
+ * v6.0 ("genetlink: add helper for checking required attrs") lets the ack
+ * name the missing attribute.
+ */
+#ifdef IOGROUP_HAS_GENL_REQ_ATTR_CHECK
+#define iogroup_compat_attr_missing(info, attr) \
+	((void)GENL_REQ_ATTR_CHECK(info, attr))
+#else
+#define iogroup_compat_attr_missing(info, attr) do { } while (0)
+#endif /* IOGROUP_HAS_GENL_REQ_ATTR_CHECK */
 
 #endif /* __ASSEMBLY__ */
 #endif /* _IOGROUP_COMPAT_H */

@@ -18,7 +18,11 @@ REPO=$(cd "$VM_DIR/../.." && pwd)
 CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
 root=$CACHE/chroot/$suite
 # What building a module through DKMS needs.
-PKGS=gcc,make,libc6-dev,libelf-dev,libssl-dev,bc,bison,flex,kmod,dkms,pahole,xz-utils,python3
+PKGS=gcc,make,libc6-dev,libelf-dev,libssl-dev,bc,bison,flex,kmod,dkms,xz-utils,python3
+case $suite in
+bullseye) PKGS=$PKGS,dwarves ;;	# pahole's package before bookworm
+*) PKGS=$PKGS,pahole ;;
+esac
 
 log() { printf '[chroot] %s\n' "$*" >&2; }
 die() { printf '[chroot] error: %s\n' "$*" >&2; exit 1; }

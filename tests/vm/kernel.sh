@@ -62,7 +62,9 @@ series_conf() {
 	case $1 in
 	6.1)	;;	# bookworm (+ bookworm-security), the host's own sources
 	5.10)	SOURCES="deb $m bullseye main
-deb ${s:-$m-security} bullseye-security main" ;;
+deb ${s:-$m-security} bullseye-security main"
+		# its headers build with gcc-10, which Debian 12 does not have
+		BUILD_SUITE=bullseye ;;
 	6.12)	SOURCES="deb $m bookworm-backports main" ;;
 	7.*)	SOURCES="deb $m trixie-backports main"
 		# its kbuild tools are linked against trixie's libc
