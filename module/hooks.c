@@ -22,6 +22,7 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kprobes.h>
+#include <linux/pci.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
@@ -345,45 +346,58 @@ static int iogroup_remove_ret(struct kretprobe_instance *ri,
 	return 0;
 }
 
-/* ---- the veto: bus dma_configure() ------------------------------------ */
+/* ---- the veto ---------------------------------------------------------- */
 
 /*
- * Runs instead of pci_dma_configure() / platform_dma_configure() for a
- * kernel DMA-API driver binding to a device of a claimed group: the probe
- * fails with -EBUSY before the bus code takes any DMA-ownership count, as
- * the kernel's own ownership check would make it.
+ * Runs instead of the vetoed function (IOGROUP_VETO_SYMBOL: the bus's
+ * dma_configure(), or driver_probe_device() on 5.10) when a kernel DMA-API
+ * driver binds to a device of a claimed group: the probe fails with -EBUSY
+ * before anything took a DMA-ownership count, as the kernel's own
+ * ownership check would make it.  The vetoed functions return int.
  */
-static noinline int iogroup_veto_dma_configure(struct device *dev)
+static noinline int iogroup_veto_ebusy(void)
 {
 	return -EBUSY;
 }
 
 /*
- * Entry of the bus's dma_configure(dev): really_probe() set dev->driver
- * already.  Drivers that manage DMA themselves pass; so does a call with no
- * driver (newer kernels configure DMA at IOMMU probe time).  Changing the
- * instruction pointer and returning 1 is the kprobes way to change the
- * execution path (Documentation/trace/kprobes.rst): the probed function is
- * skipped and iogroup_veto_dma_configure() returns to its caller.
+ * Entry of the vetoed function.  Drivers that manage DMA themselves pass,
+ * and so do bridges where VFIO accepts them whatever their driver, and a
+ * call with no driver (newer kernels configure DMA at IOMMU probe time).
+ * Changing the instruction pointer and returning 1 is the kprobes way to
+ * change the execution path (Documentation/trace/kprobes.rst): the probed
+ * function is skipped and iogroup_veto_ebusy() returns to its caller.
  */
 static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	struct device *dev = (struct device *)iogroup_arg(regs, 0);
+	struct iogroup_hook_event *ev;
 	struct device_driver *drv;
 	struct iommu_group *grp;
+	struct device *dev;
 	bool veto = false;
 
 	rcu_read_lock();
-	drv = iogroup_compat_veto_driver(regs, dev);
+	dev = iogroup_compat_veto_args(regs, &drv);
 	grp = READ_ONCE(dev->iommu_group);
 	if (drv && grp && iogroup_vetoed(iommu_group_id(grp)) &&
-	    !iogroup_driver_manages_dma(dev, drv))
+	    !iogroup_driver_manages_dma(dev, drv) &&
+	    !(IOGROUP_BRIDGES_ALWAYS_VIABLE && dev_is_pci(dev) &&
+	      to_pci_dev(dev)->hdr_type != PCI_HEADER_TYPE_NORMAL))
 		veto = true;
 	rcu_read_unlock();
 	if (!veto)
 		return 0;
 	atomic64_inc(&iogroup_stats.vetoes);
-	instruction_pointer_set(regs, (unsigned long)iogroup_veto_dma_configure);
+	if (IOGROUP_VETO_REPORTS) {
+		ev = iogroup_hook_event_new(IOGROUP_HOOK_BIND_FAILED);
+		if (ev) {
+			ev->dev = get_device(dev);
+			strscpy(ev->driver, drv->name, sizeof(ev->driver));
+			ev->err = EBUSY;
+			iogroup_hook_queue(ev);
+		}
+	}
+	instruction_pointer_set(regs, (unsigned long)iogroup_veto_ebusy);
 	return 1;
 }
 

@@ -61,11 +61,16 @@ static inline int iogroup_compat_probe_errno(int ret, bool bound)
  */
 #define IOGROUP_VETO_SYMBOL "pci_dma_configure"
 #define IOGROUP_VETO_SYMBOL2 "platform_dma_configure"
+#define IOGROUP_VETO_REPORTS 0	/* really_probe()'s hook sees -EBUSY */
 
-static inline struct device_driver *
-iogroup_compat_veto_driver(struct pt_regs *regs, struct device *dev)
+/* dma_configure(dev), with dev->driver set by really_probe() */
+static inline struct device *
+iogroup_compat_veto_args(struct pt_regs *regs, struct device_driver **drv)
 {
-	return READ_ONCE(dev->driver);
+	struct device *dev = (struct device *)regs_get_kernel_argument(regs, 0);
+
+	*drv = READ_ONCE(dev->driver);
+	return dev;
 }
 
 static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
@@ -141,16 +146,19 @@ static inline bool iogroup_compat_driver_allowed(const char *name)
 
 /*
  * No bus dma_cleanup() and no ownership count: the veto refuses the probe
- * before it starts, so that sysfs bind returns EBUSY (a failure inside
- * really_probe() would read as ENODEV).  The driver is its argument.
+ * before it starts, at driver_probe_device(drv, dev), so that sysfs bind
+ * returns EBUSY (a failure inside really_probe() reads as ENODEV there).
+ * really_probe() is not reached: the veto reports the failure itself.
  */
-#define IOGROUP_VETO_SYMBOL "really_probe"
+#define IOGROUP_VETO_SYMBOL "driver_probe_device"
 #define IOGROUP_VETO_SYMBOL2 NULL
+#define IOGROUP_VETO_REPORTS 1
 
-static inline struct device_driver *
-iogroup_compat_veto_driver(struct pt_regs *regs, struct device *dev)
+static inline struct device *
+iogroup_compat_veto_args(struct pt_regs *regs, struct device_driver **drv)
 {
-	return (struct device_driver *)regs_get_kernel_argument(regs, 1);
+	*drv = (struct device_driver *)regs_get_kernel_argument(regs, 0);
+	return (struct device *)regs_get_kernel_argument(regs, 1);
 }
 
 static inline int iogroup_compat_owner_claimed(struct iommu_group *grp)
