@@ -18,7 +18,7 @@ DKMS_SRC := $(DESTDIR)/usr/src/iogroup-$(VERSION)
 STYLE_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/compat/*.h))
 CHECKPATCH := $(IOGROUP_CACHE)/checkpatch/checkpatch.pl
 
-.PHONY: all module cli tests deps demo check selfcheck style dkms-install \
+.PHONY: all module cli tests deps demo check check-matrix selfcheck style dkms-install \
 	install clean help ksft
 
 all: module cli
@@ -49,6 +49,15 @@ demo: deps
 
 check: deps
 	tests/vm/run.sh --kernels "$(KERNELS)"
+
+# make check, then put this run's matrix into the README's kernel table.
+check-matrix: deps
+	tests/vm/run.sh --kernels "$(KERNELS)"; rc=$$?; \
+	awk 'FNR == NR { m = m $$0 "\n"; next } \
+	     /<!-- matrix:end -->/ { printf "%s", m; skip = 0 } \
+	     !skip { print } /<!-- matrix:begin -->/ { skip = 1 }' \
+		build/vm/matrix.md README.md >README.md.new && mv README.md.new README.md; \
+	exit $$rc
 
 # The VM pipeline's own test (KTAP parsing and counting, timeouts, ...).
 selfcheck: deps

@@ -392,6 +392,19 @@ nskip=$(grep -c '^skip' "$RESULTS" || true)
 
 [ "$nfail" -gt 0 ] && show_failures
 
+# The matrix of this run, per kernel: what the README's table shows
+# (make check-matrix writes it there).
+{
+	echo "| series | Debian kernel | passed | failed | run |"
+	echo "|---|---|---|---|---|"
+	for k in $KERNELS; do
+		kv=$(sed -n 's/^KVER=//p' "$CACHE/k/$k/env" 2>/dev/null)
+		kp=$(grep -c "^pass"$'\t'"$k: " "$RESULTS" || true)
+		kf=$(grep -c "^fail"$'\t'"$k: " "$RESULTS" || true)
+		echo "| $k | ${kv:-?} | $kp | $kf | $(date -u +%Y-%m-%d) |"
+	done
+} >"$BUILD/matrix.md"
+
 say "results"
 grep -v '^pass' "$RESULTS" | sed 's/^\([a-z]*\)\t/\U\1\E  /' || true
 echo "timings: ${TIMES}total $(( $(now) - T0 ))s"
