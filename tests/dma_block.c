@@ -131,8 +131,15 @@ static int kmsg_open_end(void)
  * Wait up to timeout_ms for a new record containing `needle`; copy the
  * message into line.  Returns 1 found, 0 not found.
  */
-static int kmsg_wait(int fd, const char *needle, int timeout_ms,
-		     char *line, size_t sz)
+/*
+ * Wait for a kernel log record holding every string of needles[]: the
+ * DMAR fault line differs between kernels ("[DMA Read NO_PASID] Request
+ * device [00:03.0] fault addr 0x1000 [fault reason" on 6.1, the PCI domain
+ * in the device on 7.x, "[DMA Read] ... fault addr 1000 [fault reason" on
+ * 5.10).
+ */
+static int kmsg_wait(int fd, const char *const *needles, int nneedles,
+		     int timeout_ms, char *line, size_t sz)
 {
 	uint64_t t0 = now_ms();
 	char rec[8192];
@@ -145,7 +152,12 @@ static int kmsg_wait(int fd, const char *needle, int timeout_ms,
 
 			rec[n] = '\0';
 			msg = msg ? msg + 1 : rec;
-			if (strstr(msg, needle)) {
+			int i;
+
+			for (i = 0; i < nneedles; i++)
+				if (!strstr(msg, needles[i]))
+					break;
+			if (i == nneedles) {
 				char *nl = strchr(msg, '\n');
 
 				if (nl)
@@ -392,7 +404,8 @@ TEST_F_TIMEOUT(dma, unclaimed_round_trip, 60)
 
 TEST_F_TIMEOUT(dma, claim_blocks_release_restores, 90)
 {
-	char needle[160], line[512], type[32];
+	char needle[160], addr[64], line[512], type[32];
+	const char *needles[3];
 	struct iog_groups *gs;
 	struct iog_err e;
 	int kfd, ret;
@@ -417,12 +430,16 @@ TEST_F_TIMEOUT(dma, claim_blocks_release_restores, 90)
 	EXPECT_NE(-ETIMEDOUT, ret) TH_LOG("edu never finished its DMA");
 	EXPECT_NE(1, ret) TH_LOG("DMA went through a claimed group");
 	EXPECT_EQ(0, ret) TH_LOG("dst changed by a blocked DMA");
-	snprintf(needle, sizeof(needle),
-		 "DMAR: [DMA Read NO_PASID] Request device [%s] fault addr 0x%llx ",
-		 self->rid, (unsigned long long)self->src_pa);
-	ret = kmsg_wait(kfd, needle, FAULT_WAIT_MS, line, sizeof(line));
+	snprintf(needle, sizeof(needle), "%s] ", self->rid);
+	snprintf(addr, sizeof(addr), "%llx [fault reason",
+		 (unsigned long long)self->src_pa);
+	needles[0] = "DMAR: [DMA Read";
+	needles[1] = needle;
+	needles[2] = addr;
+	ret = kmsg_wait(kfd, needles, 3, FAULT_WAIT_MS, line, sizeof(line));
 	close(kfd);
-	EXPECT_EQ(1, ret) TH_LOG("no DMAR fault '%s' in the kernel log", needle);
+	EXPECT_EQ(1, ret) TH_LOG("no DMAR fault 'DMAR: [DMA Read ... %s ... %s' in the kernel log",
+				 needle, addr);
 	if (ret == 1)
 		TH_LOG("kernel: %s", line);
 

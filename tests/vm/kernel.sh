@@ -48,14 +48,17 @@ debian_mirror() {
 }
 
 # series_conf SERIES: sets SOURCES (empty: the host's apt sources), META
-# (package whose dependency names the ABI), FLAVOUR and BUILD_SUITE (the
-# Debian release whose userland builds modules for it, empty: the host's).
+# (package whose dependency names the ABI), FLAVOUR, BUILD_SUITE (the
+# Debian release whose userland builds modules for it, empty: the host's),
+# VM_APPEND (more kernel command line for its VM) and DKMS_FLAGS.
 series_conf() {
 	local m s
 	FLAVOUR=amd64
 	META=linux-image-amd64
 	SOURCES=
 	BUILD_SUITE=
+	VM_APPEND=
+	DKMS_FLAGS=
 	m=$(debian_mirror)
 	s=$(debian_mirror security)
 	[ -n "$m" ] || die "no Debian archive in the host's apt sources"
@@ -64,7 +67,12 @@ series_conf() {
 	5.10)	SOURCES="deb $m bullseye main
 deb ${s:-$m-security} bullseye-security main"
 		# its headers build with gcc-10, which Debian 12 does not have
-		BUILD_SUITE=bullseye ;;
+		BUILD_SUITE=bullseye
+		# its groups' type is read-only: boot with identity default
+		# domains, which the DMA test needs (IOVA == physical)
+		VM_APPEND=iommu=pt
+		# bullseye's DKMS would "prepare" (mrproper!) the headers
+		DKMS_FLAGS=--no-prepare-kernel ;;
 	6.12)	SOURCES="deb $m bookworm-backports main" ;;
 	7.*)	SOURCES="deb $m trixie-backports main"
 		# its kbuild tools are linked against trixie's libc
@@ -148,7 +156,9 @@ fetch_tools() {
 
 fetch_series() {
 	local series=$1 dest=$CACHE/k/$1 abi kver image headers deps tmp p
-	if [ -f "$dest/env" ] && [ -z "${IOGROUP_REFRESH:-}" ]; then
+	# (an env without DKMS_FLAGS predates it: extract again, debs are cached)
+	if [ -f "$dest/env" ] && grep -q '^DKMS_FLAGS=' "$dest/env" &&
+	   [ -z "${IOGROUP_REFRESH:-}" ]; then
 		log "$series: cached ($(. "$dest/env"; echo "$KVER"))"
 		return 0
 	fi
@@ -198,6 +208,8 @@ fetch_series() {
 	KSRC=$dest/usr/src/linux-headers-$kver
 	MODDIR=$dest/lib/modules/$kver
 	BUILD_SUITE=$BUILD_SUITE
+	VM_APPEND="$VM_APPEND"
+	DKMS_FLAGS="$DKMS_FLAGS"
 	EOF
 	rm -rf "$dest"
 	mv "$tmp" "$dest"

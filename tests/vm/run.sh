@@ -167,7 +167,7 @@ dkms_build() {
 		"${in[@]}" env sign_file=/nonexistent-no-signing \
 			dkms add -m iogroup -v "$ver" "${dk[@]}" &&
 		"${in[@]}" env sign_file=/nonexistent-no-signing \
-			dkms build -m iogroup -v "$ver" "${dk[@]}" \
+			dkms build -m iogroup -v "$ver" "${dk[@]}" ${DKMS_FLAGS:-} \
 			-k "$KVER" --kernelsourcedir "$KSRC"
 	} >"$out/dkms.log" 2>&1 || {
 		# dkms leaves make.log in the build directory on failure.
@@ -251,7 +251,7 @@ run_kernel() {
 		return
 	fi
 	# shellcheck disable=SC1090,SC1091
-	BUILD_SUITE=
+	BUILD_SUITE= VM_APPEND= DKMS_FLAGS=
 	. "$CACHE/k/$series/env"
 	TIME_FETCH=$(( $(now) - t ))
 
@@ -279,6 +279,7 @@ run_kernel() {
 	local append="iogroupvm.mode=$MODE"
 	[ "$MODE" = selfcheck ] && append="iogroupvm.mode=check"
 	[ "$MODE" = demo ] && append="$append quiet"
+	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroupvm.timeout=$IOGROUP_VM_TIMEOUT"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
