@@ -127,13 +127,15 @@ static inline int iogroup_compat_probe_errno(int ret, bool bound)
 /*
  * No driver_managed_dma: VFIO's own rule (5.10 drivers/vfio/vfio.c,
  * vfio_dev_viable()) decides: no driver, a vfio driver, pci-stub, or a
- * bridge whatever its driver.
+ * bridge whatever its driver.  pcieport, which does no DMA, counts as
+ * managing it, as v5.19 marked it.
  */
 #define IOGROUP_BRIDGES_ALWAYS_VIABLE 1
 
 static inline bool iogroup_compat_driver_allowed(const char *name)
 {
-	return !strcmp(name, "pci-stub") || !strncmp(name, "vfio", 4);
+	return !strcmp(name, "pci-stub") || !strcmp(name, "pcieport") ||
+	       !strncmp(name, "vfio", 4);
 }
 
 /*
