@@ -9,7 +9,7 @@
  *   IOGROUP_FUZZ_BUDGET  seconds of fuzzing at most (default 85: the VM
  *                        runner kills a program after 120 s)
  *
- * Every message is also run through a small model of the 6.1 netlink and
+ * Every message is also run through a small model of the netlink and
  * genetlink core (netlink_rcv_skb, genl_family_rcv_msg) that predicts
  * whether it gets an answer and, for the rejections the core makes before
  * the family's policy, which errno: the model is asserted too, so that a
@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "iogroup_nl.h"
@@ -70,6 +71,7 @@ static struct fstats *ST[2];		/* 0 root, 1 user (shared memory) */
 static uint16_t FAM;
 static uint64_t rng_state;
 static bool IS_ROOT;
+static int KVER;		/* major * 100 + minor, from uname */
 static struct timespec T_END;
 
 /* real groups and devices, from sysfs */
@@ -200,7 +202,9 @@ static void predict(struct fmsg *m)
 	dump = (flags & NLM_F_DUMP) == NLM_F_DUMP;
 	if (dump)
 		flags &= ~NLM_F_DUMP;
-	if (g->reserved || (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO))) {
+	/* genl_header_check(): 6.1 on (resv_start_op 0: every command) */
+	if (KVER >= 601 &&
+	    (g->reserved || (flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)))) {
 		m->stage = ST_HDRCHK;
 		m->pred_err = EINVAL;
 		return;
@@ -212,6 +216,12 @@ static void predict(struct fmsg *m)
 		return;
 	}
 	m->cr = m->cr_any;
+	/* 6.2 on: split ops, a dump of a do-only command is looked up first */
+	if (KVER >= 602 && dump && g->cmd != IOGROUP_CMD_GROUP_GET) {
+		m->stage = ST_NODUMP;
+		m->pred_err = EOPNOTSUPP;
+		return;
+	}
 	if (m->cr && !IS_ROOT) {
 		m->stage = ST_PERM;
 		m->pred_err = EPERM;
@@ -1307,6 +1317,14 @@ int main(void)
 	memset(&stats, 0, sizeof(stats));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n");
+	{
+		struct utsname u;
+		int maj = 0, min = 0;
+
+		if (!uname(&u))
+			sscanf(u.release, "%d.%d", &maj, &min);
+		KVER = maj * 100 + min;
+	}
 	if ((env = getenv("IOGROUP_FUZZ_SEED")))
 		seed = strtoull(env, NULL, 0);
 	if ((env = getenv("IOGROUP_FUZZ_COUNT")))
@@ -1322,6 +1340,8 @@ int main(void)
 		return 4;
 	}
 	printf("1..12\n");
+	printf("# kernel %d.%d: the model of the netlink core follows it\n",
+	       KVER / 100, KVER % 100);
 	printf("# seed %#llx (IOGROUP_FUZZ_SEED), %llu messages (IOGROUP_FUZZ_COUNT), "
 	       "budget %llu s (IOGROUP_FUZZ_BUDGET)\n", (unsigned long long)seed,
 	       (unsigned long long)count, (unsigned long long)budget);
