@@ -16,17 +16,9 @@
 
 #include "../guard.h"
 
-static int failures;
+#include "check.h"
 static char root[256];
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			failures++;					\
-		}							\
-	} while (0)
 
 /* mkdir -p ROOT/path */
 static void mkd(const char *path)

@@ -8,16 +8,8 @@
 
 #include <unistd.h>
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			failures++;					\
-		}							\
-	} while (0)
 
 static struct nl_msg *reply(uint8_t cmd)
 {

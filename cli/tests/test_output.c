@@ -13,16 +13,8 @@
 
 #include "../output.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			failures++;					\
-		}							\
-	} while (0)
 
 static char *render(int (*fn)(FILE *, const void *, bool), const void *arg,
 		    bool json)

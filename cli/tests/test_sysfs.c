@@ -15,16 +15,8 @@
 
 #include "../sysfs.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			failures++;					\
-		}							\
-	} while (0)
 
 static void unblock(void)
 {
