@@ -210,22 +210,39 @@ unlock:
 	return ret;
 }
 
+/*
+ * A dump may be narrowed to one group by IOGROUP_A_GROUP_ID or by
+ * IOGROUP_A_GROUP_DEVICE_NAME (a filter: no match dumps nothing).  Until
+ * v6.4 a dump's start() has no extack to explain a refusal with, so every
+ * attribute the policy lets through is one that makes sense here.
+ * cb->args[0]: next group id; args[1]: filtered; args[2]: its group id,
+ * args[3]: the filter matches no group.
+ */
 static int iogroup_group_get_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = iogroup_compat_dump_attrs(cb);
-	int i;
+	struct iogroup_grp *g;
 
-	for (i = 0; i <= IOGROUP_A_GROUP_MAX; i++) {
-		if (i == IOGROUP_A_GROUP_VERIFY || !attrs || !attrs[i])
-			continue;
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
-				    "a dump selects no group; use a do request to select one");
-		return -EINVAL;
-	}
 	if (attrs && attrs[IOGROUP_A_GROUP_VERIFY])
 		iogroup_shadow_verify_all();
 	else
 		iogroup_shadow_flush();
+	if (!attrs)
+		return 0;
+	if (attrs[IOGROUP_A_GROUP_ID]) {
+		cb->args[1] = 1;
+		cb->args[2] = nla_get_u32(attrs[IOGROUP_A_GROUP_ID]);
+	}
+	if (attrs[IOGROUP_A_GROUP_DEVICE_NAME]) {
+		mutex_lock(&iogroup_lock);
+		g = iogroup_grp_by_device(nla_data(attrs[IOGROUP_A_GROUP_DEVICE_NAME]));
+		if (!g || (cb->args[1] && cb->args[2] != g->id))
+			cb->args[3] = 1;
+		else
+			cb->args[2] = g->id;
+		cb->args[1] = 1;
+		mutex_unlock(&iogroup_lock);
+	}
 	return 0;
 }
 
@@ -236,9 +253,13 @@ static int iogroup_group_get_dumpit(struct sk_buff *skb,
 	struct iogroup_grp *g;
 	int ret = 0;
 
+	if (cb->args[3])
+		return 0;
 	mutex_lock(&iogroup_lock);
 	cb->seq = (u32)iogroup_generation;
 	xa_for_each_start(&iogroup_groups, id, g, id) {
+		if (cb->args[1] && id != cb->args[2])
+			continue;
 		ret = iogroup_fill_group(skb, g, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, cb);
 		if (ret)

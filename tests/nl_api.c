@@ -763,6 +763,43 @@ TEST_F(nl, unknown_attr_dump_einval)
 	ASSERT_EQ(0, self->gs2->n);
 }
 
+/*
+ * A dump narrowed by group id or device name holds exactly that group (the
+ * last one of sysfs: not the first a plain dump would send anyway), and
+ * nothing when the filter matches no group.
+ */
+TEST_F(nl, dump_filters)
+{
+	const struct gt_group *last = &self->gt->g[self->gt->n - 1];
+	struct iog_err e;
+	struct iog_msg m;
+	int ret;
+
+	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put_u32(&m, IOGROUP_A_GROUP_ID, last->id);
+	ret = iog_get_group_msg(&self->s, &m, self->gs2, &e);
+	ASSERT_EQ(0, ret) TH_LOG("dump by id: %s (%s)", strerror(-ret), e.msg);
+	ASSERT_EQ(1, self->gs2->n);
+	EXPECT_EQ(last->id, self->gs2->g[0].id);
+
+	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put_str(&m, IOGROUP_A_GROUP_DEVICE_NAME, last->dev[last->ndev - 1].name);
+	ret = iog_get_group_msg(&self->s, &m, self->gs2, &e);
+	ASSERT_EQ(0, ret) TH_LOG("dump by name: %s (%s)", strerror(-ret), e.msg);
+	ASSERT_EQ(1, self->gs2->n);
+	EXPECT_EQ(last->id, self->gs2->g[0].id);
+
+	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put_str(&m, IOGROUP_A_GROUP_DEVICE_NAME, "no-such-device");
+	ret = iog_get_group_msg(&self->s, &m, self->gs2, &e);
+	ASSERT_EQ(0, ret) TH_LOG("dump by unknown name: %s (%s)", strerror(-ret),
+				 e.msg);
+	EXPECT_EQ(0, self->gs2->n);
+}
+
 /* Bytes left after the last attribute (strict: no trailing data). */
 TEST_F(nl, trailing_garbage_einval)
 {

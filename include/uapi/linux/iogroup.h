@@ -40,7 +40,9 @@
  *	its devices in IOGROUP_A_GROUP_DEVICE_NAME (exactly one of the two).
  *	Replies with one IOGROUP_CMD_GROUP_GET message.  -ENOENT: no such
  *	group; -ENODEV: no such device, or the device is in no IOMMU group.
- *	dump: no attributes; one message per group, ordered by group id.
+ *	dump: one message per group, ordered by group id; IOGROUP_A_GROUP_ID
+ *	or IOGROUP_A_GROUP_DEVICE_NAME narrow it to that group (a filter: no
+ *	match, no message).
  * @IOGROUP_CMD_STATS_GET: module counters (do only, no attributes); reply
  *	attributes are in the "stats" set (IOGROUP_A_STATS_*).
  * @IOGROUP_CMD_EVENT: notification sent to the "events" multicast group;
