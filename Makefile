@@ -5,7 +5,7 @@
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
-KERNELS ?= 6.1
+KERNELS ?= 6.1 5.10 6.12 7.x
 PREFIX ?= /usr/local
 DESTDIR ?=
 IOGROUP_CACHE ?= $(HOME)/.cache/iogroup
