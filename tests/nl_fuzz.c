@@ -1401,7 +1401,7 @@ int main(void)
 	result(!ST[0]->late_bare && !ST[1]->late_bare &&
 	       !ST[0]->core_mismatch && !ST[1]->core_mismatch,
 	       "fuzz.errors_carry_extack",
-	       "policy/module errors without extack: %llu; core errors unlike 6.1's: %llu",
+	       "policy/module errors without extack: %llu; core errors unlike the model: %llu",
 	       (unsigned long long)(ST[0]->late_bare + ST[1]->late_bare),
 	       (unsigned long long)(ST[0]->core_mismatch + ST[1]->core_mismatch));
 	result(ST[1]->unpriv_cr > 0 && !ST[1]->unpriv_cr_viol,
