@@ -135,15 +135,7 @@ static bool iogroup_queue_idle(void)
  */
 bool iogroup_driver_manages_dma(struct device *dev, struct device_driver *drv)
 {
-#ifdef IOGROUP_HAS_DRIVER_MANAGED_DMA
-	if (dev_is_pci(dev))
-		return to_pci_driver(drv)->driver_managed_dma;
-	if (dev_is_platform(dev))
-		return to_platform_driver(drv)->driver_managed_dma;
-	return false;
-#else
-	return iogroup_compat_driver_allowed(drv->name);
-#endif
+	return iogroup_compat_driver_manages_dma(dev, drv);
 }
 
 static enum iogroup_domain_type iogroup_domain_type(struct iommu_domain *dom)
@@ -159,10 +151,8 @@ static enum iogroup_domain_type iogroup_domain_type(struct iommu_domain *dom)
 		return IOGROUP_DOMAIN_UNMANAGED;
 	case IOMMU_DOMAIN_DMA:
 		return IOGROUP_DOMAIN_DMA;
-#ifdef IOMMU_DOMAIN_DMA_FQ
-	case IOMMU_DOMAIN_DMA_FQ:
+	case IOGROUP_COMPAT_DOMAIN_DMA_FQ:
 		return IOGROUP_DOMAIN_DMA_FQ;
-#endif
 	default:
 		return IOGROUP_DOMAIN_OTHER;
 	}

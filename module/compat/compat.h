@@ -13,6 +13,8 @@
 
 #include <linux/iommu.h>
 #include <linux/kprobes.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
 #include <linux/ptrace.h>
 #include <linux/string.h>
 
@@ -216,6 +218,34 @@ iogroup_compat_claim_cookie(struct iogroup_compat_claim *cc, void *owner)
 }
 
 #endif /* IOGROUP_HAS_DMA_OWNER */
+
+/*
+ * v5.19 put driver_managed_dma in the bus drivers: such drivers (vfio-pci,
+ * pci-stub, pcieport) use no kernel DMA API.  Before, VFIO's own allow-list.
+ */
+static inline bool iogroup_compat_driver_manages_dma(struct device *dev,
+						     struct device_driver *drv)
+{
+#ifdef IOGROUP_HAS_DRIVER_MANAGED_DMA
+	if (dev_is_pci(dev))
+		return to_pci_driver(drv)->driver_managed_dma;
+	if (dev_is_platform(dev))
+		return to_platform_driver(drv)->driver_managed_dma;
+	return false;
+#else
+	return iogroup_compat_driver_allowed(drv->name);
+#endif /* IOGROUP_HAS_DRIVER_MANAGED_DMA */
+}
+
+/*
+ * v5.15 ("iommu: Introduce explicit type for non-strict DMA domains"):
+ * before, a lazy DMA domain had no type of its own; no type matches ~0.
+ */
+#ifdef IOMMU_DOMAIN_DMA_FQ
+#define IOGROUP_COMPAT_DOMAIN_DMA_FQ IOMMU_DOMAIN_DMA_FQ
+#else
+#define IOGROUP_COMPAT_DOMAIN_DMA_FQ (~0U)
+#endif /* IOMMU_DOMAIN_DMA_FQ */
 
 /*
  * The current domain of @dev's group, called with the group's mutex held
