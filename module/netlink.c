@@ -343,30 +343,38 @@ static int iogroup_admin_check(struct sk_buff *skb, struct genl_info *info)
 	return -EPERM;
 }
 
-/* The group id CLAIM and RELEASE need: the core marks it, we say it. */
-static int iogroup_require_id(struct genl_info *info)
+/*
+ * What CLAIM and RELEASE both need: CAP_SYS_ADMIN, and a group id (the core
+ * marks a missing one, we say it).
+ */
+static int iogroup_admin_group(struct sk_buff *skb, struct genl_info *info,
+			       u32 *id)
 {
-	if (info->attrs[IOGROUP_A_GROUP_ID])
-		return 0;
-	iogroup_compat_attr_missing(info, IOGROUP_A_GROUP_ID);
-	NL_SET_ERR_MSG_MOD(info->extack, "a group id is required");
-	return -EINVAL;
-}
-
-static int iogroup_claim_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *flags = info->attrs[IOGROUP_A_GROUP_CLAIM_FLAGS];
 	int ret;
 
 	ret = iogroup_admin_check(skb, info);
 	if (ret)
 		return ret;
-	ret = iogroup_require_id(info);
+	if (!info->attrs[IOGROUP_A_GROUP_ID]) {
+		iogroup_compat_attr_missing(info, IOGROUP_A_GROUP_ID);
+		NL_SET_ERR_MSG_MOD(info->extack, "a group id is required");
+		return -EINVAL;
+	}
+	*id = nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]);
+	return 0;
+}
+
+static int iogroup_claim_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *flags = info->attrs[IOGROUP_A_GROUP_CLAIM_FLAGS];
+	u32 id;
+	int ret;
+
+	ret = iogroup_admin_group(skb, info, &id);
 	if (ret)
 		return ret;
-	ret = iogroup_claim(nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]),
-			    flags ? nla_get_u32(flags) : 0, info->snd_portid,
-			    info->extack);
+	ret = iogroup_claim(id, flags ? nla_get_u32(flags) : 0,
+			    info->snd_portid, info->extack);
 	if (ret == -EOPNOTSUPP || ret == -EINVAL)
 		NL_SET_BAD_ATTR(info->extack, flags);
 	return ret;
@@ -374,16 +382,13 @@ static int iogroup_claim_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int iogroup_release_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	u32 id;
 	int ret;
 
-	ret = iogroup_admin_check(skb, info);
+	ret = iogroup_admin_group(skb, info, &id);
 	if (ret)
 		return ret;
-	ret = iogroup_require_id(info);
-	if (ret)
-		return ret;
-	return iogroup_release(nla_get_u32(info->attrs[IOGROUP_A_GROUP_ID]),
-			       info->extack);
+	return iogroup_release(id, info->extack);
 }
 
 static const struct genl_ops iogroup_ops[] = {

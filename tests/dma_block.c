@@ -238,13 +238,7 @@ static int find_edu(char *dev, size_t sz)
 static int claim_req(struct iog_sock *s, uint8_t cmd, uint32_t id, uint32_t flags,
 		     struct iog_err *e)
 {
-	struct iog_msg m;
-
-	iog_msg_init(&m, s->family, 0, cmd, IOGROUP_FAMILY_VERSION);
-	iog_put_u32(&m, IOGROUP_A_GROUP_ID, id);
-	if (cmd == IOGROUP_CMD_CLAIM)
-		iog_put_u32(&m, IOGROUP_A_GROUP_CLAIM_FLAGS, flags);
-	return iog_request(s, &m, NULL, NULL, e);
+	return iog_claim_req(s, cmd, id, cmd == IOGROUP_CMD_CLAIM, flags, e);
 }
 
 FIXTURE_SETUP(dma)

@@ -913,4 +913,18 @@ static inline const char *iog_event_name(uint32_t t)
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 
+/* CLAIM or RELEASE of group id (flags only if has_flags). */
+static inline int iog_claim_req(struct iog_sock *s, uint8_t cmd, uint32_t id,
+				bool has_flags, uint32_t flags,
+				struct iog_err *e)
+{
+	struct iog_msg m;
+
+	iog_msg_init(&m, s->family, 0, cmd, IOGROUP_FAMILY_VERSION);
+	iog_put_u32(&m, IOGROUP_A_GROUP_ID, id);
+	if (has_flags)
+		iog_put_u32(&m, IOGROUP_A_GROUP_CLAIM_FLAGS, flags);
+	return iog_request(s, &m, NULL, NULL, e);
+}
+
 #endif /* IOGROUP_NL_H */

@@ -1277,18 +1277,6 @@ TEST_F_TIMEOUT(nl, bind_failed_errno, 120)
 
 /* ---------------------------------------------------------- claims */
 
-static int claim_req(struct iog_sock *s, uint8_t cmd, uint32_t id,
-		     bool has_flags, uint32_t flags, struct iog_err *e)
-{
-	struct iog_msg m;
-
-	iog_msg_init(&m, s->family, 0, cmd, IOGROUP_FAMILY_VERSION);
-	iog_put_u32(&m, IOGROUP_A_GROUP_ID, id);
-	if (has_flags)
-		iog_put_u32(&m, IOGROUP_A_GROUP_CLAIM_FLAGS, flags);
-	return iog_request(s, &m, NULL, NULL, e);
-}
-
 /* Groups nobody uses: every device unbound and no bridge (sysfs). */
 static int find_free_groups(const struct gt *gt, uint32_t *ids, int max)
 {
@@ -1356,22 +1344,22 @@ TEST_F(nl, claim_errors)
 			       cmd);
 	}
 
-	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, bad, false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_CLAIM, bad, false, 0, &e);
 	ASSERT_REFUSED(ret, e, ENOENT);
 
-	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, free_ids[0], true, 1u << 31, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_CLAIM, free_ids[0], true, 1u << 31, &e);
 	ASSERT_REFUSED(ret, e, EOPNOTSUPP);
 	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, free_ids[0], -1,
 				 &g, why, sizeof(why))) TH_LOG("after a refused claim: %s", why);
 
-	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
 	ASSERT_REFUSED(ret, e, ENOENT);
 
 	/* a kernel DMA-API driver is bound: EBUSY naming it, nothing changed */
 	if (find_nic(nic, sizeof(nic)) == 0) {
 		int grp = gt_dev_group(nic);
 
-		ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, grp, false, 0, &e);
+		ret = iog_claim_req(&self->s, IOGROUP_CMD_CLAIM, grp, false, 0, &e);
 		ASSERT_REFUSED(ret, e, EBUSY);
 		ASSERT_NE(NULL, strstr(e.msg, nic)) TH_LOG("extack '%s' lacks %s", e.msg, nic);
 		ASSERT_NE(NULL, strstr(e.msg, "e1000e")) TH_LOG("extack '%s' lacks the driver", e.msg);
@@ -1382,15 +1370,15 @@ TEST_F(nl, claim_errors)
 	}
 
 	/* claimed once, not twice */
-	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, free_ids[0], false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_CLAIM, free_ids[0], false, 0, &e);
 	ASSERT_EQ(0, ret) TH_LOG("claim %u: %s (%s)", free_ids[0], strerror(-ret), e.msg);
 	ASSERT_EQ(0, open_family(&s2, &e));
-	ret = claim_req(&s2, IOGROUP_CMD_CLAIM, free_ids[0], false, 0, &e);
+	ret = iog_claim_req(&s2, IOGROUP_CMD_CLAIM, free_ids[0], false, 0, &e);
 	iog_close(&s2);
 	ASSERT_REFUSED(ret, e, EBUSY);
-	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
 	ASSERT_EQ(0, ret) TH_LOG("release: %s (%s)", strerror(-ret), e.msg);
-	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_RELEASE, free_ids[0], false, 0, &e);
 	ASSERT_REFUSED(ret, e, ENOENT);
 	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, free_ids[0], -1,
 				 &g, why, sizeof(why))) TH_LOG("after release: %s", why);
@@ -1425,7 +1413,7 @@ TEST_F_TIMEOUT(nl, claim_unbind_restore, 120)
 
 	snprintf(self->rebind_dev, sizeof(self->rebind_dev), "%s", nic);
 	snprintf(self->rebind_drv, sizeof(self->rebind_drv), "e1000e");
-	ret = claim_req(&self->s, IOGROUP_CMD_CLAIM, grp, true,
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_CLAIM, grp, true,
 			IOGROUP_CLAIM_F_UNBIND | IOGROUP_CLAIM_F_RESTORE, &e);
 	ASSERT_EQ(0, ret) TH_LOG("claim %d: %s (%s)", grp, strerror(-ret), e.msg);
 	gt_dev_driver(nic, cur, sizeof(cur));
@@ -1504,7 +1492,7 @@ TEST_F_TIMEOUT(nl, claim_unbind_restore, 120)
 	ASSERT_LT(a.u64[IOGROUP_A_STATS_CLAIMS_TOTAL], b.u64[IOGROUP_A_STATS_CLAIMS_TOTAL]);
 
 	/* release: e1000e is probed again */
-	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, grp, false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_RELEASE, grp, false, 0, &e);
 	ASSERT_EQ(0, ret) TH_LOG("release: %s (%s)", strerror(-ret), e.msg);
 	for (int i = 0; i < 50; i++) {
 		gt_dev_driver(nic, cur, sizeof(cur));
@@ -1543,12 +1531,12 @@ TEST_F_TIMEOUT(nl, claim_socket_lifetime, 60)
 	TH_LOG("groups %u (persistent) and %u (socket-owned)", ids[0], ids[1]);
 	ASSERT_EQ(0, iog_get_stats(&self->s, &a, &e));
 	ASSERT_EQ(0, open_family(&c, &e));
-	ret = claim_req(&c, IOGROUP_CMD_CLAIM, ids[0], true,
+	ret = iog_claim_req(&c, IOGROUP_CMD_CLAIM, ids[0], true,
 			IOGROUP_CLAIM_F_PERSISTENT, &e);
 	ASSERT_EQ(0, ret) TH_LOG("claim %u: %s (%s)", ids[0], strerror(-ret), e.msg);
 	self->has_persistent = true;
 	self->persistent_claim = ids[0];
-	ret = claim_req(&c, IOGROUP_CMD_CLAIM, ids[1], false, 0, &e);
+	ret = iog_claim_req(&c, IOGROUP_CMD_CLAIM, ids[1], false, 0, &e);
 	ASSERT_EQ(0, ret) TH_LOG("claim %u: %s (%s)", ids[1], strerror(-ret), e.msg);
 
 	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, ids[0],
@@ -1576,7 +1564,7 @@ TEST_F_TIMEOUT(nl, claim_socket_lifetime, 60)
 		  b.u64[IOGROUP_A_STATS_AUTO_RELEASES]);
 	ASSERT_EQ(1, b.u64[IOGROUP_A_STATS_CLAIMS]);
 
-	ret = claim_req(&self->s, IOGROUP_CMD_RELEASE, ids[0], false, 0, &e);
+	ret = iog_claim_req(&self->s, IOGROUP_CMD_RELEASE, ids[0], false, 0, &e);
 	ASSERT_EQ(0, ret) TH_LOG("release %u: %s (%s)", ids[0], strerror(-ret), e.msg);
 	self->has_persistent = false;
 	ASSERT_EQ(0, check_owner(&self->s, self->gs, self->gt, ids[0], -1, &g, why,
