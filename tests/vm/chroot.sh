@@ -27,6 +27,9 @@ esac
 log() { printf '[chroot] %s\n' "$*" >&2; }
 die() { printf '[chroot] error: %s\n' "$*" >&2; exit 1; }
 
+mkdir -p "$CACHE/chroot"
+exec 8>"$CACHE/chroot/$suite.lock"
+flock 8	# one debootstrap at a time; released below once the tree is ready
 if [ ! -f "$root/.iogroup-ready" ]; then
 	command -v debootstrap >/dev/null || die "debootstrap missing (make deps)"
 	mirror=$(source <(sed -n '/^debian_mirror()/,/^}/p' "$VM_DIR/kernel.sh"); debian_mirror)
@@ -39,6 +42,7 @@ if [ ! -f "$root/.iogroup-ready" ]; then
 		{ tail -n 20 "$CACHE/chroot/$suite.log" >&2; die "debootstrap $suite failed"; }
 	touch "$root/.iogroup-ready"
 fi
+exec 8>&-
 
 mounted=()
 cleanup() {
@@ -57,6 +61,10 @@ mount -t proc proc "$root/proc"	# objtool reads /proc
 mounted+=("$root/proc")
 bind "$CACHE"
 bind "$REPO"
+case ${IOGROUP_BUILD:-$REPO} in
+"$REPO"|"$REPO"/*) ;;
+*) bind "$IOGROUP_BUILD" ;;
+esac
 
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 	LANG=C.UTF-8 "$@"

@@ -220,6 +220,9 @@ main() {
 	local tools_only= s
 	[ "${1:-}" = --tools ] && { tools_only=1; shift; }
 	mkdir -p "$CACHE/k"
+	# Runs from several checkouts share the cache: one fetch at a time.
+	exec 8>"$CACHE/fetch.lock"
+	flock 8
 	fetch_tools
 	[ -n "$tools_only" ] && return 0
 	[ $# -gt 0 ] || die "usage: $0 [--tools] SERIES..."

@@ -20,6 +20,7 @@
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
 # VM_TIMEOUT (whole VM, default 240 s + 150 s per test program),
 # IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s),
+# IOGROUP_BUILD (output directory, default build/vm),
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
 # /tests instead of building tests/).
 set -euo pipefail
@@ -27,7 +28,7 @@ set -euo pipefail
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$VM_DIR/../.." && pwd)
 CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
-BUILD=$REPO/build/vm
+BUILD=${IOGROUP_BUILD:-$REPO/build/vm}
 KERNELS=${KERNELS:-6.1}
 VM_TIMEOUT=${VM_TIMEOUT:-}	# default: from the number of test programs
 CONSOLE_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|refcount_t|blocked for more than|detected stall'
@@ -49,10 +50,14 @@ done
 
 export IOGROUP_CACHE=$CACHE
 mkdir -p "$BUILD" "$CACHE"
-# One run at a time per cache: runs share the DKMS trees and build/vm.
-exec 9>"$CACHE/run.lock"
+# One run at a time per build directory (its DKMS trees, logs and initramfs);
+# runs of other checkouts share only the cache, whose fetches kernel.sh and
+# chroot.sh serialise themselves.
+BUILD=$(cd "$BUILD" && pwd)
+export IOGROUP_BUILD=$BUILD	# chroot.sh binds it for the DKMS trees
+exec 9>"$BUILD/.run.lock"
 if ! flock -n 9; then
-	echo "run.sh: another run holds $CACHE/run.lock; waiting for it" >&2
+	echo "run.sh: another run holds $BUILD/.run.lock; waiting for it" >&2
 	flock 9
 fi
 RESULTS=$BUILD/results
@@ -145,7 +150,7 @@ build_userspace() {
 # -- DKMS build in a private tree -------------------------------------------------
 # dkms_build SERIES: sets KO.
 dkms_build() {
-	local series=$1 out=$BUILD/$1 tree=$CACHE/dkms/$1 ver src
+	local series=$1 out=$BUILD/$1 tree=$BUILD/dkms/$1 ver src
 	ver=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$REPO/dkms.conf")
 	rm -rf "$tree"
 	mkdir -p "$tree/dkms" "$tree/src" "$tree/installed"
