@@ -15,7 +15,7 @@ ASUSER=$HERE/asuser
 SYSFSWRITE=$HERE/sysfswrite
 IOGROUP=${IOGROUP:-$(command -v iogroup)}
 UNPRIV_UID=1000
-EVENT_TIMEOUT=5		# seconds to wait for an event line
+EVENT_TIMEOUT=30		# seconds to wait for an event line (a bound, not a timing assertion)
 T=$KTAP_TMP
 WATCH_PID=
 RESTORE_NIC=
@@ -563,10 +563,11 @@ free_group() {
 	return 1
 }
 
-# wait_owner GROUP KIND: until show -j GROUP says owner.kind KIND (5 s).
+# wait_owner GROUP KIND: until show -j GROUP says owner.kind KIND (30 s: a
+# bound, not a timing assertion).
 wait_owner() {
 	_i=0
-	while [ $_i -lt 50 ]; do
+	while [ $_i -lt 300 ]; do
 		"$IOGROUP" show -j "$1" >"$T/owner.json" 2>/dev/null &&
 			[ "$("$JSONQ" .owner.kind <"$T/owner.json")" = "$2" ] && return 0
 		sleep 0.1
@@ -576,10 +577,10 @@ wait_owner() {
 }
 
 # wait_driver DEV DRIVER: until sysfs shows DEV bound to DRIVER ("null":
-# unbound), 5 s.
+# unbound), 30 s.
 wait_driver() {
 	_i=0
-	while [ $_i -lt 50 ]; do
+	while [ $_i -lt 300 ]; do
 		[ "$(sys_driver "$1")" = "$2" ] && return 0
 		sleep 0.1
 		_i=$((_i + 1))

@@ -135,6 +135,11 @@ owner_is() {		# GROUP KIND
 	[ "$(owner_kind "$1")" = "$2" ]
 }
 
+owner_is_not() {	# GROUP KIND (and the group is still listed)
+	_ok=$(owner_kind "$1")
+	[ -n "$_ok" ] && [ "$_ok" != "$2" ]
+}
+
 first_err_line() {
 	head -n 1 "$CMD_ERR"
 }
@@ -205,7 +210,7 @@ t_unbind_release_restore() {
 	cmd_ok "release $_g" "$IOGROUP" release "$_g" || return
 	CLAIMED=
 	grep -q "released group $_g" "$CMD_OUT" || fail "release: stdout lacks 'released group $_g'"
-	poll 50 driver_is "$_nic" e1000e ||
+	poll 300 driver_is "$_nic" e1000e ||
 		fail "after release (--restore): $_nic on '$(sys_driver "$_nic")', want e1000e"
 	RESTORE_NIC=
 }
@@ -220,11 +225,11 @@ t_command_status() {
 		"$IOGROUP" claim "$_g" --unbind --restore -- \
 		sh -c "[ -e $PCI/$_nic/driver ] && exit 10; kill -KILL \$\$"
 	[ "$CMD_RC" = 10 ] && fail "inside the claim $_nic was still bound"
-	poll 50 driver_is "$_nic" e1000e ||
+	poll 300 driver_is "$_nic" e1000e ||
 		fail "after the command: $_nic on '$(sys_driver "$_nic")', want e1000e"
 	cmd_fail "claim $_g --unbind --restore -- /nonexistent" 127 \
 		"$IOGROUP" claim "$_g" --unbind --restore -- /nonexistent-command
-	poll 50 driver_is "$_nic" e1000e ||
+	poll 300 driver_is "$_nic" e1000e ||
 		fail "after a failed exec: $_nic on '$(sys_driver "$_nic")', want e1000e"
 	RESTORE_NIC=
 	# released for real: a plain persistent claim is refused again by e1000e
@@ -242,7 +247,7 @@ t_sigkill_restore() {
 		sh -c "echo \$\$ >$T/cmd.pid; exec sleep 60" >"$T/sk.out" 2>&1 &
 	_pid=$!
 	KILL_PIDS="$KILL_PIDS $_pid"
-	poll 100 test -s "$T/cmd.pid" || { fail "the command never started"; sed 's/^/#   /' "$T/sk.out"; return; }
+	poll 300 test -s "$T/cmd.pid" || { fail "the command never started"; sed 's/^/#   /' "$T/sk.out"; return; }
 	_cmdpid=$(cat "$T/cmd.pid")
 	KILL_PIDS="$KILL_PIDS $_cmdpid"
 	driver_is "$_nic" null || fail "while claimed: $_nic on '$(sys_driver "$_nic")'"
@@ -250,9 +255,11 @@ t_sigkill_restore() {
 	kill -KILL "$_pid"
 	wait "$_pid" 2>/dev/null
 	pid_gone "$_pid" || fail "iogroup $_pid survived SIGKILL"
-	poll 10 owner_is "$_g" none ||
-		fail "1 s after SIGKILL: owner '$(owner_kind "$_g")', want none"
-	poll 50 driver_is "$_nic" e1000e ||
+	# The reaper releases the claim and --restore probes e1000e again: the
+	# owner goes iogroup -> none -> kernel, how fast depends on the load.
+	poll 300 owner_is_not "$_g" iogroup ||
+		fail "30 s after SIGKILL: owner still '$(owner_kind "$_g")'"
+	poll 300 driver_is "$_nic" e1000e ||
 		fail "after SIGKILL (--restore): $_nic on '$(sys_driver "$_nic")', want e1000e"
 	# ground truth for "claim gone": the kernel accepts e1000e again, so a
 	# claim without --unbind is refused
@@ -309,7 +316,7 @@ t_guard() {
 		"$IOGROUP" claim "$_g" --unbind --restore --force -- \
 		sh -c "[ -e $PCI/$_nic/driver ] && exit 10; exit 0"
 	expect_err "--force" "warning: --force overrides"
-	poll 50 driver_is "$_nic" e1000e ||
+	poll 300 driver_is "$_nic" e1000e ||
 		fail "after claim --force: $_nic on '$(sys_driver "$_nic")', want e1000e"
 	RESTORE_NIC=
 	_if=$(ls "$PCI/$_nic/net" 2>/dev/null | head -n 1)
@@ -346,13 +353,13 @@ t_multi_stub_vfio() {
 	for _d in $_eps; do
 		driver_is "$_d" vfio-pci || fail "detach to vfio-pci: $_d on '$(sys_driver "$_d")'"
 	done
-	poll 50 test -c "/dev/vfio/$_g" || fail "no /dev/vfio/$_g after detach"
+	poll 300 test -c "/dev/vfio/$_g" || fail "no /dev/vfio/$_g after detach"
 	cmd_ok "reattach $_g" "$IOGROUP" reattach "$_g" || return
 	REATTACH=
 	for _b in $_before; do
 		_d=${_b%%=*}
 		_drv=${_b#*=}
-		poll 50 driver_is "$_d" "$_drv" ||
+		poll 300 driver_is "$_d" "$_drv" ||
 			fail "after reattach: $_d on '$(sys_driver "$_d")', was '$_drv'"
 		expect_eq "driver_override of $_d" "$(cat "$PCI/$_d/driver_override")" "(null)"
 	done

@@ -171,14 +171,14 @@ t_claim_isolation() {
 	"$IOGROUP" claim "$EDU_GROUP" -- sleep 30 >"$T/claim.out" 2>"$T/claim.err" &
 	CLAIM_PID=$!
 	_i=0
-	while [ $_i -lt 50 ]; do
+	while [ $_i -lt 300 ]; do
 		_o=$("$SECHELP" owner "$EDU_GROUP")
 		[ "$_o" = 3 ] && break
 		sleep 0.1
 		_i=$((_i + 1))
 	done
 	if [ "$_o" != 3 ]; then
-		fail "root: iogroup claim $EDU_GROUP -- sleep 30: owner kind '$_o' after 5 s"
+		fail "root: iogroup claim $EDU_GROUP -- sleep 30: owner kind '$_o' after 30 s"
 		sed 's/^/#   claim: /' "$T/claim.out" "$T/claim.err"
 		return
 	fi
