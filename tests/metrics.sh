@@ -108,7 +108,7 @@ wellformed() {
 		if (name != cur) { print "sample of " name " outside its family"; bad = 1 }
 		if (!help[name]) { print "no HELP for " name; bad = 1 }
 		if ($NF !~ /^[0-9]+$/) { print "bad value: " $0; bad = 1 }
-		if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*({[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*})? [0-9]+$/) {
+		if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? [0-9]+$/) {
 			print "malformed sample: " $0; bad = 1
 		}
 		if (seen[$1]++) { print "duplicate series: " $1; bad = 1 }
