@@ -19,7 +19,7 @@ STYLE_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/comp
 CHECKPATCH := $(IOGROUP_CACHE)/checkpatch/checkpatch.pl
 
 .PHONY: all module cli tests deps demo check check-matrix selfcheck style dkms-install \
-	install clean help ksft
+	install clean help ksft deb check-deb
 
 all: module cli
 
@@ -48,11 +48,11 @@ demo: deps
 	tests/vm/run.sh --demo --kernels "$(firstword $(KERNELS))"
 
 check: deps
-	tests/vm/run.sh --kernels "$(KERNELS)"
+	tests/vm/run.sh --packages --kernels "$(KERNELS)"
 
 # make check, then put this run's matrix into the README's kernel table.
 check-matrix: deps
-	tests/vm/run.sh --kernels "$(KERNELS)"; rc=$$?; \
+	tests/vm/run.sh --packages --kernels "$(KERNELS)"; rc=$$?; \
 	awk 'FNR == NR { m = m $$0 "\n"; next } \
 	     /<!-- matrix:end -->/ { printf "%s", m; skip = 0 } \
 	     !skip { print } /<!-- matrix:begin -->/ { skip = 1 }' \
@@ -82,6 +82,25 @@ dkms-install:
 install: cli
 	install -D -m 755 cli/iogroup $(DESTDIR)$(PREFIX)/bin/iogroup
 
+# The Debian packages iogroup-dkms and iogroup (debian/), built with
+# dpkg-buildpackage from a copy of the tree in $(DEB_OUT)/src; the .debs
+# land in $(DEB_OUT).
+DEB_OUT ?= build/deb
+deb:
+	@scripts/version-check.sh >/dev/null
+	rm -rf $(DEB_OUT)/src $(DEB_OUT)/*.deb $(DEB_OUT)/*.changes $(DEB_OUT)/*.buildinfo
+	mkdir -p $(DEB_OUT)/src/iogroup-$(VERSION)
+	tar -cf - --exclude-vcs --exclude=./build --exclude='*.o' --exclude='*.d' \
+		--exclude='*.ko' --exclude=./cli/iogroup . | \
+		tar -xf - -C $(DEB_OUT)/src/iogroup-$(VERSION)
+	cd $(DEB_OUT)/src/iogroup-$(VERSION) && dpkg-buildpackage -us -uc -b
+	mv $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.changes $(DEB_OUT)/src/*.buildinfo $(DEB_OUT)/
+	@ls $(DEB_OUT)/*.deb
+
+# The packaging test alone (make check runs it too, through run.sh --packages).
+check-deb: deps
+	tests/pkg/deb.sh
+
 clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then \
 		$(MAKE) -C module KDIR=$(KDIR) clean; \
@@ -108,5 +127,8 @@ help:
 	@echo "  dkms-install  copy the DKMS source to \$$DESTDIR/usr/src/iogroup-$(VERSION)"
 	@echo "                and 'dkms add' it when DESTDIR is empty"
 	@echo "  install       install the CLI to \$$DESTDIR$(PREFIX)/bin"
+	@echo "  deb           the Debian packages iogroup-dkms and iogroup in $(DEB_OUT)"
+	@echo "  check-deb     build them, install them into Debian 12 with 6.1's headers,"
+	@echo "                check DKMS built the module and boot it (part of check)"
 	@echo "  clean         remove build products (build/ too)"
 	@echo "Kernel downloads and DKMS trees are cached in IOGROUP_CACHE=$(IOGROUP_CACHE)"

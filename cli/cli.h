@@ -19,6 +19,7 @@ struct ig_opts {
 	bool restore;			/* claim --restore */
 	bool force;			/* claim, detach --force */
 	const char *driver;		/* detach --driver; NULL: vfio-pci */
+	const char *output;		/* metrics --output FILE; NULL: stdout */
 	char **exec_argv;		/* claim -- COMMAND [ARGS]; NULL-ended */
 };
 
@@ -34,6 +35,7 @@ int cmd_claim(int argc, char **argv, const struct ig_opts *o);
 int cmd_release(int argc, char **argv, const struct ig_opts *o);
 int cmd_detach(int argc, char **argv, const struct ig_opts *o);
 int cmd_reattach(int argc, char **argv, const struct ig_opts *o);
+int cmd_metrics(int argc, char **argv, const struct ig_opts *o);
 
 /* "iogroup: <cmd>: <message>" and the command's synopsis; returns 2. */
 int ig_usage_error(const char *cmd, const char *fmt, ...)

@@ -24,6 +24,7 @@ static int cmd_help(int argc, char **argv, const struct ig_opts *o);
 #define OPT_RESTORE	(1U << 1)
 #define OPT_FORCE	(1U << 2)
 #define OPT_DRIVER	(1U << 3)
+#define OPT_OUTPUT	(1U << 4)
 
 static const struct ig_cmd_option {
 	const char *name;
@@ -39,6 +40,8 @@ static const struct ig_cmd_option {
 	  "override the host-impact guard (warns what it overrides)" },
 	{ "--driver", OPT_DRIVER, true,
 	  "vfio-pci (default) or pci-stub" },
+	{ "--output", OPT_OUTPUT, true,
+	  "write FILE atomically (temporary file, rename) instead of stdout" },
 };
 
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
@@ -52,6 +55,7 @@ static const struct ig_command {
 	const char *help;		/* details for "help COMMAND" */
 	unsigned int opts;		/* OPT_* it accepts */
 	bool exec;			/* takes "-- COMMAND [ARGS...]" */
+	bool no_json;			/* has no -j form */
 } commands[] = {
 	{ "list", cmd_list, 0, 0, "",
 	  "list all IOMMU groups: owner, domain, viability, devices",
@@ -61,30 +65,30 @@ static const struct ig_command {
 	  "DOMAIN is the domain the group is attached to now.  VIABLE tells\n"
 	  "whether VFIO would accept the group.  DEVICES lists name[driver]\n"
 	  "(\"-\" for no driver).  A group marked ! disagrees with the kernel.\n",
-	  0, false },
+	  0, false, false },
 	{ "show", cmd_show, 1, 1, "GROUP|DEVICE",
 	  "show one group in detail, by number or by one of its devices",
 	  "GROUP is an IOMMU group number (as in /sys/kernel/iommu_groups);\n"
 	  "anything else is a device name such as 0000:00:02.0.  Shows the\n"
 	  "domain, the owner, the kernel DMA users, why the group is not viable\n"
 	  "for VFIO (the devices that block it) and a table of its devices.\n",
-	  0, false },
+	  0, false, false },
 	{ "watch", cmd_watch, 0, 0, "",
 	  "print ownership events as they happen, until interrupted",
 	  "Subscribes to the \"events\" multicast group and prints one line per\n"
 	  "event (one JSON object per line with -j) until SIGINT or SIGTERM,\n"
 	  "then exits 0.  Lost events are reported on stderr.\n",
-	  0, false },
+	  0, false, false },
 	{ "stats", cmd_stats, 0, 0, "",
 	  "print the module's counters",
 	  "One \"name value\" line per counter of the module.\n",
-	  0, false },
+	  0, false, false },
 	{ "check", cmd_check, 0, 0, "",
 	  "check that the module's shadow agrees with the kernel",
 	  "Has the module check every group against the kernel now and names\n"
 	  "each one whose shadow disagrees with it (drift).  Exit status 1 if any group drifts, 0 if all\n"
 	  "groups agree.\n",
-	  0, false },
+	  0, false, false },
 	{ "claim", cmd_claim, 1, 1,
 	  "GROUP|DEVICE [--unbind [--restore]] [--force] [-- COMMAND [ARGS...]]",
 	  "take a group away from the kernel: block its DMA, veto kernel drivers",
@@ -105,14 +109,14 @@ static const struct ig_command {
 	  "device backs a mounted file system or swap, carries a network\n"
 	  "interface that is up with addresses, or drives the console; --force\n"
 	  "overrides that.\n",
-	  OPT_UNBIND | OPT_RESTORE | OPT_FORCE, true },
+	  OPT_UNBIND | OPT_RESTORE | OPT_FORCE, true, false },
 	{ "release", cmd_release, 1, 1, "GROUP|DEVICE",
 	  "give a group claimed by iogroup back to the kernel",
 	  "Releases the claim that iogroup holds on the group: the kernel's\n"
 	  "default domain is restored (and with a claim --restore, the drivers\n"
 	  "it unbound are probed again).  Fails if iogroup holds no claim on it.\n"
 	  "Needs CAP_SYS_ADMIN.\n",
-	  0, false },
+	  0, false, false },
 	{ "detach", cmd_detach, 1, 1, "GROUP|DEVICE [--driver vfio-pci|pci-stub] [--force]",
 	  "hand a whole group to vfio-pci (or pci-stub) without races",
 	  "Checks the host impact (as claim --unbind; --force overrides), claims\n"
@@ -122,7 +126,7 @@ static const struct ig_command {
 	  "the claim and checks that the group is viable for VFIO.  On failure\n"
 	  "the claim is released and what happened is reported (exit 1); the\n"
 	  "devices stay unbound, 'iogroup reattach GROUP' gives them back.\n",
-	  OPT_DRIVER | OPT_FORCE, false },
+	  OPT_DRIVER | OPT_FORCE, false, false },
 	{ "reattach", cmd_reattach, 1, 1, "GROUP|DEVICE",
 	  "give a detached group back to the host drivers",
 	  "For each device of the group bound to vfio-pci or pci-stub, with a\n"
@@ -130,9 +134,25 @@ static const struct ig_command {
 	  "asks the PCI bus to probe it, then prints \"DEVICE -> DRIVER\" (or\n"
 	  "\"-> none\").  Refuses while the group is claimed by iogroup or owned\n"
 	  "by user space (VFIO in use).\n",
-	  0, false },
+	  0, false, false },
+	{ "metrics", cmd_metrics, 0, 0, "[--output FILE]",
+	  "print group ownership and counters as Prometheus metrics",
+	  "Prints every group's owner, domain, viability, claim, drift and\n"
+	  "devices (with their drivers) and the module's counters in the\n"
+	  "Prometheus text exposition format, for the node exporter's textfile\n"
+	  "collector: iogroup_group_info{group,owner,domain,default_domain},\n"
+	  "iogroup_group_owner_pid{group,owner,comm}, iogroup_group_claimed,\n"
+	  "iogroup_group_viable, iogroup_group_devices,\n"
+	  "iogroup_group_kernel_users, iogroup_group_drift (each {group}),\n"
+	  "iogroup_device_info{group,device,driver},\n"
+	  "iogroup_device_blocks_viability{group,device} and the counters of\n"
+	  "'iogroup stats' as iogroup_*_total (gauges for what is held now).\n"
+	  "With --output FILE the text goes to FILE through a temporary file in\n"
+	  "the same directory renamed over it, so a reader never sees half of it;\n"
+	  "on failure FILE is left as it was.  There is no JSON form.\n",
+	  OPT_OUTPUT, false, true },
 	{ "help", cmd_help, 0, 1, "[COMMAND]",
-	  "show help about iogroup or one of its commands", "", 0, false },
+	  "show help about iogroup or one of its commands", "", 0, false, false },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -152,7 +172,8 @@ static void print_synopsis(FILE *f, const struct ig_command *c)
 	if (c->fn == cmd_help)
 		fprintf(f, "usage: iogroup help %s\n", c->args);
 	else
-		fprintf(f, "usage: iogroup [-j] %s%s%s\n", c->name,
+		fprintf(f, "usage: iogroup %s%s%s%s\n",
+			c->no_json ? "" : "[-j] ", c->name,
 			*c->args ? " " : "", c->args);
 }
 
@@ -208,10 +229,13 @@ static void print_command_help(FILE *f, const struct ig_command *c)
 			if (c->opts & cmd_options[i].bit)
 				fprintf(f, "  %-18s %s\n",
 					cmd_options[i].bit == OPT_DRIVER ?
-					"--driver DRIVER" : cmd_options[i].name,
+					"--driver DRIVER" :
+					cmd_options[i].bit == OPT_OUTPUT ?
+					"--output FILE" : cmd_options[i].name,
 					cmd_options[i].help);
-		fprintf(f, "  %-18s %s\n", "-j, --json",
-			"JSON output (schema: docs/cli.md)");
+		if (!c->no_json)
+			fprintf(f, "  %-18s %s\n", "-j, --json",
+				"JSON output (schema: docs/cli.md)");
 	}
 }
 
@@ -380,6 +404,12 @@ static int parse_cmd_option(const struct ig_command *c, int argc, char **argv,
 					"--driver '%s': must be vfio-pci or pci-stub",
 					val);
 			o->driver = val;
+			break;
+		case OPT_OUTPUT:
+			if (!*val)
+				return ig_usage_error(c->name,
+						      "--output: empty file name");
+			o->output = val;
 			break;
 		}
 		return 1;

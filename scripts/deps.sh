@@ -23,6 +23,9 @@ PKGS=(
 	debootstrap
 	# make style: checkpatch.pl
 	perl
+	# make deb (debian/) and its test (tests/pkg/deb.sh): dpkg-buildpackage,
+	# dh with dh_dkms, lintian; the man page's test renders it with man
+	dpkg-dev debhelper dh-dkms lintian man-db groff-base
 )
 
 if [ ! -r /etc/debian_version ]; then

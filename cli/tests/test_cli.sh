@@ -30,7 +30,7 @@ expect 0 --version;		out_has "iogroup "
 expect 0 help;			out_has "usage: iogroup"
 expect 0 --help
 expect 0 -h
-for c in list show watch stats check claim release detach reattach help; do
+for c in list show watch stats check claim release detach reattach metrics help; do
 	expect 0 help "$c";	out_has "usage: iogroup"
 	expect 0 "$c" --help;	out_has "usage: iogroup"
 done
@@ -72,16 +72,30 @@ expect 2 reattach 5 --force;	err_has "unknown option '--force'"
 expect 2 list --force
 expect 2 show 5 --driver vfio-pci
 
+# metrics: Prometheus text only, --output FILE.
+expect 0 metrics --help;	out_has "--output FILE"; out_has "usage: iogroup metrics"
+expect 2 metrics -j;		err_has "metrics: no JSON form"
+expect 2 metrics --output;	err_has "option '--output' needs an argument"
+expect 2 metrics --output=;	err_has "--output: empty file name"
+expect 2 metrics extra;		err_has "unexpected argument 'extra'"
+expect 2 list --output x;	err_has "unknown option '--output'"
+
 # Without the module, every netlink command fails cleanly with exit 1.
 # (Skipped where the module is loaded or loads on demand.)
 if ! "$IOGROUP" list >/dev/null 2>&1; then
 	for c in list stats check watch "show 0" "show 0000:00:02.0" "-j list" \
 		 "claim 0" "claim 0 --unbind --restore --force -- true" \
-		 "release 0" "detach 0 --driver=pci-stub" "reattach 0000:00:02.0"; do
+		 "release 0" "detach 0 --driver=pci-stub" "reattach 0000:00:02.0" \
+		 metrics "metrics --output $OUT.prom"; do
 		# shellcheck disable=SC2086
 		expect 1 $c
 		err_has "iogroup: iogroup module not loaded and could not be loaded (modprobe iogroup)"
 	done
+	# a failed metrics --output leaves nothing behind
+	if ls "$OUT".prom* >/dev/null 2>&1; then
+		echo "FAIL: metrics left $OUT.prom*"
+		fail=1
+	fi
 fi
 
 [ $fail = 0 ] && echo "test_cli: ok"

@@ -5,7 +5,8 @@
 #
 # Runs COMMAND inside a minimal Debian SUITE made with debootstrap, for
 # kernels whose kbuild tools need a newer userland than the host's (Debian
-# 13's 7.x kernels link them against trixie's libc).  The tree is made once
+# 13's 7.x kernels link them against trixie's libc), and as the Debian 12
+# system the packaging test installs iogroup's .debs into (bookworm).  The tree is made once
 # and cached in $IOGROUP_CACHE/chroot/SUITE; the cache and the repository
 # are bind-mounted at the same paths inside, so every path means the same
 # thing in and out.  Needs root (debootstrap, mount, chroot).
@@ -21,6 +22,9 @@ root=$CACHE/chroot/$suite
 PKGS=gcc,make,libc6-dev,libelf-dev,libssl-dev,bc,bison,flex,kmod,dkms,xz-utils,python3
 case $suite in
 bullseye) PKGS=$PKGS,dwarves ;;	# pahole's package before bookworm
+# tests/pkg/deb.sh installs the iogroup packages and 6.1's headers into
+# a copy of it: their dependencies are here already (no apt inside).
+bookworm) PKGS=$PKGS,pahole,linux-compiler-gcc-12-x86,libnl-genl-3-200,libjson-c5 ;;
 *) PKGS=$PKGS,pahole ;;
 esac
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck] [-v]
+# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck] [--packages] [-v]
 #
 # For each kernel series (default $KERNELS, else 6.1): fetch and extract the
 # Debian kernel (kernel.sh), build iogroup through DKMS against it (in a
@@ -15,6 +15,8 @@
 #   --demo       the guest runs tests/vm/demo.sh on the console instead
 #   --selfcheck  the guest runs tests/vm/selfcheck/ (the pipeline's own test)
 #                and the results are compared with selfcheck/expected
+#   --packages   also run tests/pkg/deb.sh (the Debian packages installed in
+#                Debian 12, their DKMS module booted; make check does)
 #   -v           show the console while the VM runs
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
@@ -22,7 +24,9 @@
 # IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s),
 # IOGROUP_BUILD (output directory, default build/vm),
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
-# /tests instead of building tests/).
+# /tests instead of building tests/), IOGROUP_KO (boot this module instead
+# of building one through DKMS; it must be built for the kernel booted),
+# IOGROUP_CLI (this CLI in the image instead of building cli/).
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +38,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-}	# default: from the number of test programs
 CONSOLE_BAD='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|refcount_t|blocked for more than|detected stall'
 MODE=check
 VERBOSE=
+PACKAGES=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,8 +46,9 @@ while [ $# -gt 0 ]; do
 	--kernels=*) KERNELS=${1#*=} ;;
 	--demo) MODE=demo ;;
 	--selfcheck) MODE=selfcheck ;;
+	--packages) PACKAGES=1 ;;
 	-v|--verbose) VERBOSE=1 ;;
-	-h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -104,13 +110,25 @@ build_userspace() {
 	if ! "$VM_DIR/kernel.sh" --tools >"$BUILD/ksft.log" 2>&1; then
 		host_result fail "fetch kselftest headers" "$BUILD/ksft.log"
 	fi
-	if [ -f "$REPO/cli/Makefile" ]; then
+	if [ -n "${IOGROUP_CLI:-}" ]; then
+		echo "using the CLI in IOGROUP_CLI=$IOGROUP_CLI"
+		CLI=$IOGROUP_CLI
+	elif [ -f "$REPO/cli/Makefile" ]; then
 		say "building the CLI (make -C cli)"
 		if make -C "$REPO/cli" >"$BUILD/cli.log" 2>&1; then
 			CLI=$REPO/cli/iogroup
 			host_result pass "build cli"
 		else
 			host_result fail "build cli" "$BUILD/cli.log"
+		fi
+		# its host-side tests: output, parsers, guard, man page, completion
+		if [ "$MODE" = check ] && [ -n "$CLI" ]; then
+			if make -C "$REPO/cli" test >"$BUILD/cli-test.log" 2>&1; then
+				host_result pass "cli host tests (make -C cli test)"
+			else
+				host_result fail "cli host tests (make -C cli test)" \
+					"$BUILD/cli-test.log"
+			fi
 		fi
 	else
 		echo "no cli/Makefile: the image has no CLI"
@@ -260,9 +278,19 @@ run_kernel() {
 	. "$CACHE/k/$series/env"
 	TIME_FETCH=$(( $(now) - t ))
 
-	say "$series: DKMS build for $KVER"
 	t=$(now)
-	if dkms_build "$series"; then
+	if [ -n "${IOGROUP_KO:-}" ]; then
+		# A module built elsewhere (tests/pkg/deb.sh: by the package).
+		KO=$IOGROUP_KO
+		local vm
+		vm=$(modinfo -F vermagic "$KO" 2>"$out/dkms.log" | cut -d" " -f1) || true
+		if [ "$vm" = "$KVER" ]; then
+			host_result pass "${p}given module $(basename "$KO") is for $KVER"
+		else
+			host_result fail "${p}given module $KO is for '$vm', not $KVER" "$out/dkms.log"
+			return
+		fi
+	elif say "$series: DKMS build for $KVER" && dkms_build "$series"; then
 		host_result pass "${p}dkms build"
 		grep -E 'warning|error' "$out/dkms.log" || true
 	else
@@ -369,6 +397,22 @@ for k in $KERNELS; do
 	run_kernel "$k"
 	TIMES="$TIMES$k: fetch ${TIME_FETCH}s, dkms ${TIME_DKMS}s, vm ${TIME_BOOT}s; "
 done
+
+# The Debian packages: built, installed into Debian 12 with 6.1's headers,
+# the module DKMS built there booted (tests/pkg/deb.sh, its own VM run).
+if [ -n "$PACKAGES" ] && [ "$MODE" = check ]; then
+	say "packages (tests/pkg/deb.sh; log: $BUILD/pkg.log)"
+	t=$(now)
+	IOGROUP_PKG_OUT=$BUILD/pkg "$REPO/tests/pkg/deb.sh" >"$BUILD/pkg.log" 2>&1 || true
+	if [ -s "$BUILD/pkg/results" ]; then
+		while IFS=$'\t' read -r r name; do
+			host_result "$r" "packages: $name" "$BUILD/pkg.log"
+		done <"$BUILD/pkg/results"
+	else
+		host_result fail "packages: tests/pkg/deb.sh reported nothing" "$BUILD/pkg.log"
+	fi
+	TIMES="${TIMES}packages $(( $(now) - t ))s; "
+fi
 
 if [ "$MODE" = demo ]; then
 	if grep -q '^fail' "$RESULTS"; then
