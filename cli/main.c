@@ -24,6 +24,8 @@ static int cmd_help(int argc, char **argv, const struct ig_opts *o);
 #define OPT_RESTORE	(1U << 1)
 #define OPT_FORCE	(1U << 2)
 #define OPT_DRIVER	(1U << 3)
+#define OPT_CONFIG	(1U << 4)
+#define OPT_DRY_RUN	(1U << 5)
 
 static const struct ig_cmd_option {
 	const char *name;
@@ -39,6 +41,10 @@ static const struct ig_cmd_option {
 	  "override the host-impact guard (warns what it overrides)" },
 	{ "--driver", OPT_DRIVER, true,
 	  "vfio-pci (default) or pci-stub" },
+	{ "--config", OPT_CONFIG, true,
+	  "the configuration file (default /etc/iogroup.conf)" },
+	{ "--dry-run", OPT_DRY_RUN, false,
+	  "only print what would be done" },
 };
 
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
@@ -131,6 +137,21 @@ static const struct ig_command {
 	  "\"-> none\").  Refuses while the group is claimed by iogroup or owned\n"
 	  "by user space (VFIO in use).\n",
 	  0, false },
+	{ "apply", cmd_apply, 0, 0, "[--config FILE] [--dry-run]",
+	  "claim or detach the groups /etc/iogroup.conf declares (at boot)",
+	  "Reads the configuration (default /etc/iogroup.conf; format in\n"
+	  "docs/iogroup.conf.md): one 'claim DEVICE' or 'detach DEVICE\n"
+	  "[driver=vfio-pci|pci-stub]' per line, DEVICE a PCI address\n"
+	  "(0000:00:02.0) or vendor:device (8086:10d3), optionally 'force'.\n"
+	  "The whole file is checked first: an error names FILE:LINE and\n"
+	  "nothing is applied.  Then for each IOMMU group a line selects: claim\n"
+	  "makes a persistent claim (unbinding a kernel driver bound already,\n"
+	  "after the host-impact guard), detach hands the group to the driver\n"
+	  "as 'iogroup detach' does.  Groups claimed or detached already are\n"
+	  "left as they are, so apply can run again.  Run it before the host\n"
+	  "drivers load (initramfs or early systemd unit: see contrib/).\n"
+	  "Prints one line per group; exit status 1 if any group failed.\n",
+	  OPT_CONFIG | OPT_DRY_RUN, false },
 	{ "help", cmd_help, 0, 1, "[COMMAND]",
 	  "show help about iogroup or one of its commands", "", 0, false },
 };
@@ -208,7 +229,9 @@ static void print_command_help(FILE *f, const struct ig_command *c)
 			if (c->opts & cmd_options[i].bit)
 				fprintf(f, "  %-18s %s\n",
 					cmd_options[i].bit == OPT_DRIVER ?
-					"--driver DRIVER" : cmd_options[i].name,
+					"--driver DRIVER" :
+					cmd_options[i].bit == OPT_CONFIG ?
+					"--config FILE" : cmd_options[i].name,
 					cmd_options[i].help);
 		fprintf(f, "  %-18s %s\n", "-j, --json",
 			"JSON output (schema: docs/cli.md)");
@@ -380,6 +403,15 @@ static int parse_cmd_option(const struct ig_command *c, int argc, char **argv,
 					"--driver '%s': must be vfio-pci or pci-stub",
 					val);
 			o->driver = val;
+			break;
+		case OPT_CONFIG:
+			if (!*val)
+				return ig_usage_error(c->name,
+						      "--config: empty file name");
+			o->config = val;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
 			break;
 		}
 		return 1;
