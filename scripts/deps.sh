@@ -23,6 +23,9 @@ PKGS=(
 	debootstrap
 	# make style: checkpatch.pl
 	perl
+	# the YNL interop test: the kernel's tools/net/ynl (cli.py) and its
+	# spec schema validation
+	python3 python3-yaml python3-jsonschema
 )
 
 if [ ! -r /etc/debian_version ]; then

@@ -6,7 +6,16 @@
 # $CACHE/debs like kernel.sh) and extracts only tools/net/ynl and the netlink
 # spec schemas (Documentation/netlink/*.yaml) into $CACHE/ynl.  Never part of
 # the repository.  Prints the directory ($CACHE/ynl/linux) on success.
+#
+#   tests/vm/ynl.sh --check SPEC   also validate SPEC against the YNL schema
+#                                  its protocol names (python3-jsonschema)
+#                                  and parse it with YNL's own lib/nlspec.py
 set -euo pipefail
+
+CHECK=
+if [ "${1:-}" = --check ]; then
+	CHECK=${2:?usage: ynl.sh --check SPEC}
+fi
 
 CACHE=${IOGROUP_CACHE:-$HOME/.cache/iogroup}
 SRC=linux-source-6.12
@@ -38,4 +47,22 @@ if [ ! -f "$DEST/.stamp" ]; then
 	mv "$tmp/$SRC" "$DEST/linux"
 	touch "$DEST/.stamp"
 fi
+exec 8>&-
 echo "$DEST/linux"
+[ -n "$CHECK" ] || exit 0
+
+proto=$(sed -n 's/^protocol: *//p' "$CHECK")
+log "validating $CHECK against Documentation/netlink/${proto:-genetlink}.yaml"
+/usr/bin/python3 -B - "$DEST/linux" "$CHECK" "${proto:-genetlink}" <<'PY'
+import sys
+root, spec, proto = sys.argv[1:4]
+try:
+    import jsonschema  # noqa: F401 (nlspec validates with it)
+except ImportError:
+    sys.exit("python3-jsonschema is missing: run scripts/deps.sh")
+sys.path.insert(0, root + '/tools/net/ynl')
+from lib.nlspec import SpecFamily
+f = SpecFamily(spec, f'{root}/Documentation/netlink/{proto}.yaml')
+print(f'{spec}: valid {proto} spec, family {f.name}, '
+      f'operations {", ".join(f.msgs)}')
+PY
