@@ -72,10 +72,10 @@ t_stats() {
 
 t_events() {
 	[ "$(pci_driver "$NIC")" = e1000e ] || { fail "$NIC not on e1000e"; return; }
-	# cli.py subscribes, sleeps 10 s, then prints what it received.  Unbind
+	# cli.py subscribes, sleeps 6 s, then prints what it received.  Unbind
 	# and bind the NIC until it exits: the toggles after it subscribed
 	# reach it whatever its start-up time.
-	ynl --subscribe events --sleep 10 >"$T/ev.json" 2>"$T/ev.err" &
+	ynl --subscribe events --sleep 6 >"$T/ev.json" 2>"$T/ev.err" &
 	YPID=$!
 	n=0
 	while kill -0 "$YPID" 2>/dev/null; do
