@@ -32,7 +32,7 @@ if [ -z "$PY" ] || [ ! -x "$PY" ] || [ ! -f "$Y/cli.py" ] || [ -z "$IOGROUP" ]; 
 	ktap_finish
 fi
 [ -e /sys/module/iogroup ] || modprobe iogroup
-export PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE=1 PYTHONPYCACHEPREFIX=$Y/pycache
 
 ynl() {
 	"$PY" "$Y/cli.py" --spec "$Y/iogroup.yaml" --no-schema --output-json "$@"

@@ -11,6 +11,7 @@
 set -eu
 
 out=${1:?usage: ynl_pack.sh OUT [YNL_DIR]}
+guest=/tests/ynl	# where OUT/ynl is in the guest
 ynl=${2:-${IOGROUP_CACHE:-$HOME/.cache/iogroup}/ynl/linux}/tools/net/ynl
 repo=$(cd "$(dirname "$0")/.." && pwd)
 py=$(readlink -f /usr/bin/python3 2>/dev/null || true)
@@ -41,6 +42,21 @@ for m in list(sys.modules.values()):
     if f and not f.startswith(sys.argv[1]):
         print(f)
 ' "$out/ynl")
+# Byte code, so that the slow guest does not compile ~90 modules on every
+# run: unchecked-hash pycs (no source mtime check: the image's copies have
+# new mtimes) in a PYTHONPYCACHEPREFIX tree keyed by the guest's paths.
+"$py" -B -E - "$out/ynl" "$guest" $files <<'PY'
+import importlib.util, os, py_compile, sys
+out, guest, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+sys.pycache_prefix = guest + '/pycache'
+lib = [(f'{out}/lib/{n}', f'{guest}/lib/{n}')
+       for n in os.listdir(out + '/lib') if n.endswith('.py')]
+for src, dfile in [(f, f) for f in files if f.endswith('.py')] + lib:
+    cfile = importlib.util.cache_from_source(dfile)
+    cfile = out + cfile[len(guest):]
+    py_compile.compile(src, cfile=cfile, dfile=dfile, doraise=True,
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+PY
 {
 	[ -f "$out/host-bins" ] && cat "$out/host-bins"
 	echo "$py"
