@@ -21,6 +21,9 @@ struct ig_opts {
 	const char *driver;		/* detach --driver; NULL: vfio-pci */
 	const char *output;		/* metrics --output FILE; NULL: stdout */
 	char **exec_argv;		/* claim -- COMMAND [ARGS]; NULL-ended */
+	const char *config;		/* apply --config; NULL: /etc/iogroup.conf */
+	bool dry_run;			/* apply --dry-run */
+	bool quiet;			/* detach called by apply: print nothing */
 };
 
 /* argv holds only the command's arguments (global options removed). */
@@ -36,6 +39,7 @@ int cmd_release(int argc, char **argv, const struct ig_opts *o);
 int cmd_detach(int argc, char **argv, const struct ig_opts *o);
 int cmd_reattach(int argc, char **argv, const struct ig_opts *o);
 int cmd_metrics(int argc, char **argv, const struct ig_opts *o);
+int cmd_apply(int argc, char **argv, const struct ig_opts *o);
 
 /* "iogroup: <cmd>: <message>" and the command's synopsis; returns 2. */
 int ig_usage_error(const char *cmd, const char *fmt, ...)

@@ -191,7 +191,7 @@ int cmd_detach(int argc, char **argv, const struct ig_opts *o)
 			what, id);
 		goto out;
 	}
-	err = ig_print_detach(stdout, &r, o->json);
+	err = o->quiet ? 0 : ig_print_detach(stdout, &r, o->json);
 	ret = err ? ig_output_error("detach", err) : 0;
 out:
 	if (claimed) {

@@ -25,6 +25,8 @@ static int cmd_help(int argc, char **argv, const struct ig_opts *o);
 #define OPT_FORCE	(1U << 2)
 #define OPT_DRIVER	(1U << 3)
 #define OPT_OUTPUT	(1U << 4)
+#define OPT_CONFIG	(1U << 5)
+#define OPT_DRY_RUN	(1U << 6)
 
 static const struct ig_cmd_option {
 	const char *name;
@@ -42,6 +44,10 @@ static const struct ig_cmd_option {
 	  "vfio-pci (default) or pci-stub" },
 	{ "--output", OPT_OUTPUT, true,
 	  "write FILE atomically (temporary file, rename) instead of stdout" },
+	{ "--config", OPT_CONFIG, true,
+	  "the configuration file (default /etc/iogroup.conf)" },
+	{ "--dry-run", OPT_DRY_RUN, false,
+	  "only print what would be done" },
 };
 
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
@@ -151,6 +157,21 @@ static const struct ig_command {
 	  "the same directory renamed over it, so a reader never sees half of it;\n"
 	  "on failure FILE is left as it was.  There is no JSON form.\n",
 	  OPT_OUTPUT, false, true },
+	{ "apply", cmd_apply, 0, 0, "[--config FILE] [--dry-run]",
+	  "claim or detach the groups /etc/iogroup.conf declares (at boot)",
+	  "Reads the configuration (default /etc/iogroup.conf; format in\n"
+	  "docs/iogroup.conf.md): one 'claim DEVICE' or 'detach DEVICE\n"
+	  "[driver=vfio-pci|pci-stub]' per line, DEVICE a PCI address\n"
+	  "(0000:00:02.0) or vendor:device (8086:10d3), optionally 'force'.\n"
+	  "The whole file is checked first: an error names FILE:LINE and\n"
+	  "nothing is applied.  Then for each IOMMU group a line selects: claim\n"
+	  "makes a persistent claim (unbinding a kernel driver bound already,\n"
+	  "after the host-impact guard), detach hands the group to the driver\n"
+	  "as 'iogroup detach' does.  Groups claimed or detached already are\n"
+	  "left as they are, so apply can run again.  Run it before the host\n"
+	  "drivers load (initramfs or early systemd unit: see contrib/).\n"
+	  "Prints one line per group; exit status 1 if any group failed.\n",
+	  OPT_CONFIG | OPT_DRY_RUN, false, false },
 	{ "help", cmd_help, 0, 1, "[COMMAND]",
 	  "show help about iogroup or one of its commands", "", 0, false, false },
 };
@@ -231,7 +252,9 @@ static void print_command_help(FILE *f, const struct ig_command *c)
 					cmd_options[i].bit == OPT_DRIVER ?
 					"--driver DRIVER" :
 					cmd_options[i].bit == OPT_OUTPUT ?
-					"--output FILE" : cmd_options[i].name,
+					"--output FILE" :
+					cmd_options[i].bit == OPT_CONFIG ?
+					"--config FILE" : cmd_options[i].name,
 					cmd_options[i].help);
 		if (!c->no_json)
 			fprintf(f, "  %-18s %s\n", "-j, --json",
@@ -410,6 +433,15 @@ static int parse_cmd_option(const struct ig_command *c, int argc, char **argv,
 				return ig_usage_error(c->name,
 						      "--output: empty file name");
 			o->output = val;
+			break;
+		case OPT_CONFIG:
+			if (!*val)
+				return ig_usage_error(c->name,
+						      "--config: empty file name");
+			o->config = val;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
 			break;
 		}
 		return 1;

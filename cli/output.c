@@ -821,3 +821,64 @@ int ig_print_reattach(FILE *f, uint32_t group, const struct ig_reattach_dev *d,
 			d[i].driver ? d[i].driver : "none");
 	return 0;
 }
+
+int ig_print_apply(FILE *f, const struct ig_apply_item *it, size_t n,
+		   bool json)
+{
+	size_t i;
+
+	if (json) {
+		struct jb b = { .ok = true };
+		json_object *a = jnew(&b, json_object_new_array());
+
+		for (i = 0; a && i < n; i++) {
+			json_object *e = jnew(&b, json_object_new_object());
+			json_object *d = jnew(&b, json_object_new_array());
+			const char *p = it[i].devices;
+
+			if (!e || !d) {
+				json_object_put(e);
+				json_object_put(d);
+				break;
+			}
+			jint(&b, e, "line", it[i].line);
+			jstr(&b, e, "action", it[i].action);
+			jstr(&b, e, "selector", it[i].selector);
+			jint(&b, e, "group", it[i].group);
+			while (*p) {
+				size_t len = strcspn(p, ",");
+				json_object *s =
+					json_object_new_string_len(p, (int)len);
+
+				if (!s || json_object_array_add(d, s) < 0) {
+					json_object_put(s);
+					b.ok = false;
+				}
+				p += len;
+				p += strspn(p, ", ");
+			}
+			jadd(&b, e, "devices", d, false);
+			if (it[i].driver)
+				jstr(&b, e, "driver", it[i].driver);
+			jstr(&b, e, "result", it[i].result);
+			if (json_object_array_add(a, e) < 0) {
+				json_object_put(e);
+				b.ok = false;
+			}
+		}
+		return jprint(f, &b, a, JSON_FLAGS);
+	}
+	for (i = 0; i < n; i++) {
+		const struct ig_apply_item *x = &it[i];
+
+		const char *r = x->result;
+
+		fprintf(f, "group %u: ", x->group);
+		for (; *r; r++)
+			fputc(*r == '-' ? ' ' : *r, f);
+		fprintf(f, "%s%s (line %u, %s: %s)\n",
+			x->driver ? " to " : "", x->driver ? x->driver : "",
+			x->line, x->selector, x->devices);
+	}
+	return 0;
+}

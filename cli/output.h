@@ -40,4 +40,19 @@ struct ig_reattach_dev {
 int ig_print_reattach(FILE *f, uint32_t group, const struct ig_reattach_dev *d,
 		      size_t n, bool json);
 
+/* apply: one item per IOMMU group the configuration selects. */
+struct ig_apply_item {
+	unsigned int line;		/* of the configuration file */
+	const char *action;		/* claim or detach */
+	const char *selector;		/* as written, normalised */
+	uint32_t group;
+	const char *devices;		/* "0000:00:02.0, ..." that matched */
+	const char *driver;		/* detach only, else NULL */
+	const char *result;		/* claimed, already-claimed, detached,
+					 * already-detached, would-claim,
+					 * would-detach, failed */
+};
+int ig_print_apply(FILE *f, const struct ig_apply_item *it, size_t n,
+		   bool json);
+
 #endif

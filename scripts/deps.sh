@@ -26,6 +26,9 @@ PKGS=(
 	# make deb (debian/) and its test (tests/pkg/deb.sh): dpkg-buildpackage,
 	# dh with dh_dkms, lintian; the man page's test renders it with man
 	dpkg-dev debhelper dh-dkms lintian man-db groff-base
+	# the YNL interop test: the kernel's tools/net/ynl (cli.py) and its
+	# spec schema validation
+	python3 python3-yaml python3-jsonschema
 )
 
 if [ ! -r /etc/debian_version ]; then

@@ -30,7 +30,7 @@ expect 0 --version;		out_has "iogroup "
 expect 0 help;			out_has "usage: iogroup"
 expect 0 --help
 expect 0 -h
-for c in list show watch stats check claim release detach reattach metrics help; do
+for c in list show watch stats check claim release detach reattach metrics apply help; do
 	expect 0 help "$c";	out_has "usage: iogroup"
 	expect 0 "$c" --help;	out_has "usage: iogroup"
 done
@@ -97,6 +97,60 @@ if ! "$IOGROUP" list >/dev/null 2>&1; then
 		fail=1
 	fi
 fi
+
+# apply: the configuration checked line by line against a fake sysfs
+# (IOGROUP_SYSFS_ROOT), --dry-run needs no module.
+T=$(mktemp -d) || exit 1
+trap 'rm -f "$OUT" "$ERR"; rm -rf "$T"' EXIT
+fakedev() {	# fakedev BDF VENDOR DEVICE GROUP
+	mkdir -p "$T/sys/bus/pci/devices/$1" "$T/sys/kernel/iommu_groups/$4"
+	echo "0x$2" >"$T/sys/bus/pci/devices/$1/vendor"
+	echo "0x$3" >"$T/sys/bus/pci/devices/$1/device"
+	ln -s "../../../../kernel/iommu_groups/$4" "$T/sys/bus/pci/devices/$1/iommu_group"
+}
+fakedev 0000:00:02.0 8086 10d3 1
+fakedev 0000:00:03.0 1234 11e8 2
+fakedev 0000:01:00.0 1b36 000e 5
+fakedev 0000:02:01.0 8086 100e 5
+fakedev 0000:02:02.0 1234 11e8 5
+mkdir -p "$T/sys/bus/pci/devices/0000:00:1f.0"	# no IOMMU group
+echo 0x8086 >"$T/sys/bus/pci/devices/0000:00:1f.0/vendor"
+echo 0x2918 >"$T/sys/bus/pci/devices/0000:00:1f.0/device"
+export IOGROUP_SYSFS_ROOT=$T/sys
+printf '%s\n' '# comment' '' 'claim 0000:00:02.0' \
+	'detach 8086:100E   # the e1000 behind the bridge' \
+	'detach 02:02.0 driver=vfio-pci' 'claim 1234:abcd' >"$T/good.conf"
+expect 0 apply --config "$T/good.conf" --dry-run
+out_has "group 1: would claim (line 3, 0000:00:02.0: 0000:00:02.0)"
+out_has "group 5: would detach to vfio-pci (line 4, 8086:100e: 0000:02:01.0, 0000:02:02.0)"
+err_has "good.conf:6: warning: no PCI device matches 1234:abcd"
+[ "$(wc -l <"$OUT")" = 2 ] || { echo "FAIL: apply --dry-run: not 2 lines"; fail=1; }
+expect 0 -j apply --config="$T/good.conf" --dry-run
+out_has '"result":"would-detach"'; out_has '"0000:02:02.0"'
+printf '%s\n' 'claim 5' 'frob 0000:00:02.0' 'claim 00:02.9' \
+	'detach 0000:00:03.0 driver=nvme' 'claim 0000:00:03.0 driver=vfio-pci' \
+	'claim' 'claim 0000:00:03.0 now' 'claim 0000:00:02.0' >"$T/bad.conf"
+expect 1 apply --config "$T/bad.conf" --dry-run
+err_has "iogroup: $T/bad.conf:1: '5': group numbers are not accepted"
+err_has "bad.conf:2: unknown action 'frob'"
+err_has "bad.conf:3: '00:02.9' is neither a PCI address"
+err_has "bad.conf:4: driver 'nvme': must be vfio-pci or pci-stub"
+err_has "bad.conf:5: 'driver=vfio-pci': only detach takes a driver"
+err_has "bad.conf:6: claim: missing device"
+err_has "bad.conf:7: unknown option 'now'"
+err_has "bad.conf: 7 errors, nothing applied"
+[ -s "$OUT" ] && { echo "FAIL: apply with a bad config printed a plan"; fail=1; }
+printf '%s\n' 'claim 0000:02:01.0' 'detach 1234:11e8' >"$T/conflict.conf"
+expect 1 apply --config "$T/conflict.conf" --dry-run
+err_has "conflict.conf:2: 0000:02:02.0 is in IOMMU group 5, which line 1 already selects for claim"
+echo 'claim 0000:00:1f.0' >"$T/nogroup.conf"
+expect 1 apply --config "$T/nogroup.conf" --dry-run
+err_has "nogroup.conf:1: 0000:00:1f.0 has no IOMMU group"
+expect 1 apply --config "$T/missing.conf";	err_has "iogroup: apply: $T/missing.conf: No such file or directory"
+expect 2 apply extra;		err_has "unexpected argument 'extra'"
+expect 2 apply --config;	err_has "option '--config' needs an argument"
+expect 2 apply --driver vfio-pci
+unset IOGROUP_SYSFS_ROOT
 
 [ $fail = 0 ] && echo "test_cli: ok"
 exit $fail
