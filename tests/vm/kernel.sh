@@ -293,10 +293,11 @@ build_debug() {
 		make -C "$src" O="$o" x86_64_defconfig &&
 		make -C "$src" O="$o" kvm_guest.config &&
 		"$src/scripts/config" --file "$o/.config" "${args[@]}" &&
-		make -C "$src" O="$o" olddefconfig &&
-		nice -n 19 make -C "$src" O="$o" -j"$(nproc)" bzImage modules
-	} >"$log" 2>&1 || { tail -n 40 "$log" >&2; die "$DEBUG_SERIES: build failed (log: $log)"; }
+		make -C "$src" O="$o" olddefconfig
+	} >"$log" 2>&1 || { tail -n 40 "$log" >&2; die "$DEBUG_SERIES: configuring failed (log: $log)"; }
 	check_debug_config "$o/.config"
+	nice -n 19 make -C "$src" O="$o" -j"$(nproc)" bzImage modules >>"$log" 2>&1 ||
+		{ tail -n 40 "$log" >&2; die "$DEBUG_SERIES: build failed (log: $log)"; }
 	kver=$(make -s -C "$src" O="$o" kernelrelease)
 	rm -rf "$dest/lib" "$dest/boot"
 	make -C "$src" O="$o" INSTALL_MOD_PATH="$dest" INSTALL_MOD_STRIP=1 \
