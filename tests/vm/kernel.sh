@@ -277,16 +277,24 @@ build_debug() {
 	o=$dest/build
 	log=$dest/build.log
 	sum=$(sha256sum "$DEBUG_CONFIG" | cut -c 1-16)
-	if [ -f "$dest/env" ] && grep -qx "CONFIG_SUM=$sum" "$dest/env" &&
+	# ($dest/built: "<debug.config hash> <kver>"; an env with CONFIG_SUM
+	# is an older way of saying it)
+	if [ ! -f "$dest/built" ] && [ -f "$dest/env" ] &&
+	   grep -qx "CONFIG_SUM=$sum" "$dest/env"; then
+		echo "$sum $(. "$dest/env"; echo "$KVER")" >"$dest/built"
+	fi
+	if [ -f "$dest/built" ] && [ "$(cut -d ' ' -f 1 "$dest/built")" = "$sum" ] &&
 	   [ -z "${IOGROUP_REFRESH:-}" ]; then
-		log "$DEBUG_SERIES: built ($(. "$dest/env"; echo "$KVER"), debug.config $sum)"
+		kver=$(cut -d ' ' -f 2 "$dest/built")
+		log "$DEBUG_SERIES: built ($kver, debug.config $sum)"
+		debug_env "$kver" "$sum"
 		return 0
 	fi
 	extract_source
 	mkdir -p "$o"
-	rm -f "$dest/env"
+	rm -f "$dest/env" "$dest/built"
 	log "$DEBUG_SERIES: building the debug kernel in $o (log: $log)"
-	log "$DEBUG_SERIES: this takes long (about an hour on 2 cores); once per debug.config"
+	log "$DEBUG_SERIES: this takes long (about an hour on 2 idle cores); once per debug.config"
 	t=$(date +%s)
 	mapfile -t args < <(debug_config_args)
 	{
@@ -305,20 +313,33 @@ build_debug() {
 	mkdir -p "$dest/boot"
 	cp "$o/arch/x86/boot/bzImage" "$dest/boot/vmlinuz-$kver"
 	cp "$o/.config" "$dest/boot/config-$kver"
-	cat >"$dest/env" <<-EOF
+	echo "$sum $kver" >"$dest/built"
+	log "$DEBUG_SERIES: $kver built in $(( $(date +%s) - t ))s"
+	debug_env "$kver" "$sum"
+}
+
+# debug_env KVER SUM: the series' env, written on every run (its VM settings
+# are not part of the build).  RCU's stall detector gets the same slack as
+# the time limits: 21 s x VM_SLOW (at most 300 s).  (The hung-task and
+# soft-lockup detectors are not in the defconfig.)
+debug_env() {
+	local dest=$CACHE/k/$DEBUG_SERIES kver=$1 stall
+	stall=$((21 * DEBUG_VM_SLOW))
+	[ "$stall" -le 300 ] || stall=300
+	cat >"$dest/env.tmp" <<-EOF
 	SERIES=$DEBUG_SERIES
 	KVER=$kver
 	VMLINUZ=$dest/boot/vmlinuz-$kver
-	KSRC=$o
+	KSRC=$dest/build
 	MODDIR=$dest/lib/modules/$kver
 	BUILD_SUITE=
-	VM_APPEND=""
+	VM_APPEND="rcupdate.rcu_cpu_stall_timeout=$stall"
 	DKMS_FLAGS=""
 	VM_SLOW=$DEBUG_VM_SLOW
 	VM_MEM=$DEBUG_VM_MEM
-	CONFIG_SUM=$sum
+	CONFIG_SUM=$2
 	EOF
-	log "$DEBUG_SERIES: $kver built in $(( $(date +%s) - t ))s"
+	mv "$dest/env.tmp" "$dest/env"
 }
 
 # check_debug_config CONFIG: every option of debug.config must have its value
