@@ -294,7 +294,7 @@ build_debug() {
 	mkdir -p "$o"
 	rm -f "$dest/env" "$dest/built"
 	log "$DEBUG_SERIES: building the debug kernel in $o (log: $log)"
-	log "$DEBUG_SERIES: this takes long (about an hour on 2 idle cores); once per debug.config"
+	log "$DEBUG_SERIES: this takes long (a few thousand objects at nice 19); once per debug.config"
 	t=$(date +%s)
 	mapfile -t args < <(debug_config_args)
 	{
