@@ -19,7 +19,7 @@ STYLE_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/comp
 CHECKPATCH := $(IOGROUP_CACHE)/checkpatch/checkpatch.pl
 
 .PHONY: all module cli tests deps demo check check-matrix selfcheck style dkms-install \
-	install clean help ksft deb check-deb
+	install clean help ksft deb check-deb check-debug
 
 all: module cli
 
@@ -58,6 +58,11 @@ check-matrix: deps
 	     !skip { print } /<!-- matrix:begin -->/ { skip = 1 }' \
 		build/vm/matrix.md README.md >README.md.new && mv README.md.new README.md; \
 	exit $$rc
+
+# The whole suite on a debug kernel (KASAN, lockdep, kmemleak, ...) built once
+# from linux-source-6.1 with tests/vm/debug.config (tests/vm/kernel.sh).
+check-debug: deps
+	tests/vm/run.sh --kernels 6.1-debug
 
 # The VM pipeline's own test (KTAP parsing and counting, timeouts, ...).
 selfcheck: deps
@@ -121,6 +126,8 @@ help:
 	@echo "  deps          install the build and test dependencies (Debian 12, root)"
 	@echo "  check         build through DKMS and run the tests in a VM for"
 	@echo "                KERNELS=\"$(KERNELS)\"; ends with 'N passed, N failed'"
+	@echo "  check-debug   make check on 6.1-debug: a KASAN/lockdep/kmemleak kernel"
+	@echo "                built once (long) from linux-source-6.1 + tests/vm/debug.config"
 	@echo "  demo          boot the VM and show the CLI at work"
 	@echo "  selfcheck     test the VM test pipeline itself"
 	@echo "  style         checkpatch.pl --no-tree -f on module/ (STYLE_FLAGS=--strict)"

@@ -13,6 +13,13 @@
 #   $CACHE/checkpatch/checkpatch.pl    from linux-source-6.1 (+ spelling.txt,
 #                                      const_structs.checkpatch)
 #
+# The series 6.1-debug is built, not fetched: Debian's linux-source-6.1
+# (extracted once to $CACHE/src/linux-source-6.1) configured from
+# x86_64_defconfig + kvm_guest.config + tests/vm/debug.config (KASAN,
+# lockdep, kmemleak, ...), built in $CACHE/k/6.1-debug/build (KSRC: DKMS
+# builds against it), its modules installed under $CACHE/k/6.1-debug/lib.
+# It is rebuilt only when debug.config changes (its hash is in the env).
+#
 # CACHE is ${IOGROUP_CACHE:-$HOME/.cache/iogroup}.  Once a series is
 # extracted its ABI is pinned in $CACHE/k/<series>/env: later runs neither
 # resolve nor download anything.  IOGROUP_REFRESH=1 re-resolves the ABI
@@ -77,7 +84,7 @@ deb ${s:-$m-security} bullseye-security main"
 	7.*)	SOURCES="deb $m trixie-backports main"
 		# its kbuild tools are linked against trixie's libc
 		BUILD_SUITE=trixie ;;
-	*)	die "unknown kernel series '$1' (known: 6.1 5.10 6.12 7.x)" ;;
+	*)	die "unknown kernel series '$1' (known: 6.1 5.10 6.12 7.x 6.1-debug)" ;;
 	esac
 }
 
@@ -216,6 +223,141 @@ fetch_series() {
 	log "$series: extracted to $dest"
 }
 
+# -- 6.1-debug: a debug kernel built from linux-source-6.1 ----------------------
+DEBUG_SERIES=6.1-debug
+DEBUG_CONFIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/debug.config
+# Its VM: the time limits scaled by VM_SLOW (KASAN, lockdep and kmemleak under
+# TCG), more memory (KASAN's shadow, kmemleak's and lockdep's tables).
+DEBUG_VM_SLOW=6
+DEBUG_VM_MEM=2G
+
+# extract_source: $CACHE/src/linux-source-6.1 from the cached .deb (the
+# .deb itself is fetched by fetch_tools).
+extract_source() {
+	local src=linux-source-$TOOLS_SERIES dir=$CACHE/src/linux-source-$TOOLS_SERIES tmp
+	[ -f "$dir/.stamp" ] && return 0
+	if [ -f "$dir/Makefile" ] && [ -f "$dir/MAINTAINERS" ]; then
+		touch "$dir/.stamp"	# extracted before stamps existed
+		return 0
+	fi
+	log "extracting $(basename "$(deb_of "$src")") to $dir"
+	mkdir -p "$CACHE/src"
+	tmp=$(mktemp -d "$CACHE/src/.tmp.XXXXXX")
+	TMPS+=("$tmp")
+	dpkg-deb --fsys-tarfile "$(deb_of "$src")" |
+		tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp"
+	rm -rf "$dir"
+	mv "$tmp/linux-source-$TOOLS_SERIES" "$dir"
+	touch "$dir/.stamp"
+}
+
+# debug_config_args: debug.config as scripts/config arguments (NAME=y|m|n,
+# NAME="string", NAME=number; '#' comments).
+debug_config_args() {
+	local line name val
+	while IFS= read -r line; do
+		line=${line%%#*}
+		line=${line//[[:space:]]/}
+		[ -n "$line" ] || continue
+		name=${line%%=*} val=${line#*=}
+		case $val in
+		y) printf '%s\n' --enable "$name" ;;
+		m) printf '%s\n' --module "$name" ;;
+		n) printf '%s\n' --disable "$name" ;;
+		\"*\") val=${val#\"}; printf '%s\n' --set-str "$name" "${val%\"}" ;;
+		*) printf '%s\n' --set-val "$name" "$val" ;;
+		esac
+	done <"$DEBUG_CONFIG"
+}
+
+build_debug() {
+	local dest=$CACHE/k/$DEBUG_SERIES src=$CACHE/src/linux-source-$TOOLS_SERIES
+	local o sum kver t log args=()
+	o=$dest/build
+	log=$dest/build.log
+	sum=$(sha256sum "$DEBUG_CONFIG" | cut -c 1-16)
+	# ($dest/built: "<debug.config hash> <kver>"; an env with CONFIG_SUM
+	# is an older way of saying it)
+	if [ ! -f "$dest/built" ] && [ -f "$dest/env" ] &&
+	   grep -qx "CONFIG_SUM=$sum" "$dest/env"; then
+		echo "$sum $(. "$dest/env"; echo "$KVER")" >"$dest/built"
+	fi
+	if [ -f "$dest/built" ] && [ "$(cut -d ' ' -f 1 "$dest/built")" = "$sum" ] &&
+	   [ -z "${IOGROUP_REFRESH:-}" ]; then
+		kver=$(cut -d ' ' -f 2 "$dest/built")
+		log "$DEBUG_SERIES: built ($kver, debug.config $sum)"
+		debug_env "$kver" "$sum"
+		return 0
+	fi
+	extract_source
+	mkdir -p "$o"
+	rm -f "$dest/env" "$dest/built"
+	log "$DEBUG_SERIES: building the debug kernel in $o (log: $log)"
+	log "$DEBUG_SERIES: this takes long (a few thousand objects at nice 19); once per debug.config"
+	t=$(date +%s)
+	mapfile -t args < <(debug_config_args)
+	{
+		make -C "$src" O="$o" x86_64_defconfig &&
+		make -C "$src" O="$o" kvm_guest.config &&
+		"$src/scripts/config" --file "$o/.config" "${args[@]}" &&
+		make -C "$src" O="$o" olddefconfig
+	} >"$log" 2>&1 || { tail -n 40 "$log" >&2; die "$DEBUG_SERIES: configuring failed (log: $log)"; }
+	check_debug_config "$o/.config"
+	nice -n 19 make -C "$src" O="$o" -j"$(nproc)" bzImage modules >>"$log" 2>&1 ||
+		{ tail -n 40 "$log" >&2; die "$DEBUG_SERIES: build failed (log: $log)"; }
+	kver=$(make -s -C "$src" O="$o" kernelrelease)
+	rm -rf "$dest/lib" "$dest/boot"
+	make -C "$src" O="$o" INSTALL_MOD_PATH="$dest" INSTALL_MOD_STRIP=1 \
+		modules_install >>"$log" 2>&1 || die "$DEBUG_SERIES: modules_install failed (log: $log)"
+	mkdir -p "$dest/boot"
+	cp "$o/arch/x86/boot/bzImage" "$dest/boot/vmlinuz-$kver"
+	cp "$o/.config" "$dest/boot/config-$kver"
+	echo "$sum $kver" >"$dest/built"
+	log "$DEBUG_SERIES: $kver built in $(( $(date +%s) - t ))s"
+	debug_env "$kver" "$sum"
+}
+
+# debug_env KVER SUM: the series' env, written on every run (its VM settings
+# are not part of the build).  RCU's stall detector gets the same slack as
+# the time limits: 21 s x VM_SLOW (at most 300 s).  (The hung-task and
+# soft-lockup detectors are not in the defconfig.)
+debug_env() {
+	local dest=$CACHE/k/$DEBUG_SERIES kver=$1 stall
+	stall=$((21 * DEBUG_VM_SLOW))
+	[ "$stall" -le 300 ] || stall=300
+	cat >"$dest/env.tmp" <<-EOF
+	SERIES=$DEBUG_SERIES
+	KVER=$kver
+	VMLINUZ=$dest/boot/vmlinuz-$kver
+	KSRC=$dest/build
+	MODDIR=$dest/lib/modules/$kver
+	BUILD_SUITE=
+	VM_APPEND="rcupdate.rcu_cpu_stall_timeout=$stall"
+	DKMS_FLAGS=""
+	VM_SLOW=$DEBUG_VM_SLOW
+	VM_MEM=$DEBUG_VM_MEM
+	CONFIG_SUM=$2
+	EOF
+	mv "$dest/env.tmp" "$dest/env"
+}
+
+# check_debug_config CONFIG: every option of debug.config must have its value
+# (a dependency missing silently drops one: fail instead).
+check_debug_config() {
+	local line name val got bad=
+	while IFS= read -r line; do
+		line=${line%%#*}
+		line=${line//[[:space:]]/}
+		[ -n "$line" ] || continue
+		name=${line%%=*} val=${line#*=}
+		got=$(sed -n "s/^CONFIG_$name=//p" "$1")
+		[ "$val" = n ] && { [ -z "$got" ] || bad="$bad $name"; continue; }
+		[ "$got" = "$val" ] || bad="$bad $name(=${got:-n})"
+	done <"$DEBUG_CONFIG"
+	[ -z "$bad" ] || die "$DEBUG_SERIES: options of debug.config not set:$bad"
+}
+
 main() {
 	local tools_only= s
 	[ "${1:-}" = --tools ] && { tools_only=1; shift; }
@@ -227,7 +369,16 @@ main() {
 	[ -n "$tools_only" ] && return 0
 	[ $# -gt 0 ] || die "usage: $0 [--tools] SERIES..."
 	for s in "$@"; do
-		fetch_series "$s"
+		[ "$s" = "$DEBUG_SERIES" ] || fetch_series "$s"
+	done
+	# The debug kernel's long build must not hold up the others' fetches.
+	exec 8>&-
+	for s in "$@"; do
+		[ "$s" = "$DEBUG_SERIES" ] || continue
+		exec 7>"$CACHE/k/$DEBUG_SERIES.lock"
+		flock 7
+		build_debug
+		exec 7>&-
 	done
 }
 

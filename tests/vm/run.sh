@@ -26,7 +26,9 @@
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
 # /tests instead of building tests/), IOGROUP_KO (boot this module instead
 # of building one through DKMS; it must be built for the kernel booted),
-# IOGROUP_CLI (this CLI in the image instead of building cli/).
+# IOGROUP_CLI (this CLI in the image instead of building cli/).  A series'
+# env may set VM_SLOW (both time limits are multiplied by it: the debug
+# kernel) and VM_MEM (qemu -m).
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
 	--selfcheck) MODE=selfcheck ;;
 	--packages) PACKAGES=1 ;;
 	-v|--verbose) VERBOSE=1 ;;
-	-h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -213,16 +215,22 @@ dkms_build() {
 # -- qemu -------------------------------------------------------------------------
 # vm_timeout: the whole VM's time limit, VM_TIMEOUT or from the number of
 # test programs (240 s + per program its timeout and 30 s of slack).
+# Both limits are multiplied by the series' VM_SLOW (its env; default 1).
 vm_timeout() {
-	local n=0 t=${IOGROUP_VM_TIMEOUT:-120}
+	local n=0 t=${IOGROUP_VM_TIMEOUT:-120} s=${VM_SLOW:-1}
 	if [ -n "$VM_TIMEOUT" ]; then
-		echo "$VM_TIMEOUT"
+		echo $((VM_TIMEOUT * s))
 		return
 	fi
 	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/run.list" ]; then
 		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | grep -c '[^[:space:]]' || true)
 	fi
-	echo $((240 + n * (t + 30)))
+	echo $(((240 + n * (t + 30)) * s))
+}
+
+# prog_timeout: the guest's per-program limit (IOGROUP_VM_TIMEOUT x VM_SLOW).
+prog_timeout() {
+	echo $((${IOGROUP_VM_TIMEOUT:-120} * ${VM_SLOW:-1}))
 }
 
 QEMU_PID=
@@ -234,7 +242,7 @@ boot_vm() {
 	local out=$1 append=$2 rc=0 vm_timeout
 	vm_timeout=$(vm_timeout)
 	local qemu=(timeout --foreground -k 10 "$vm_timeout" qemu-system-x86_64
-		-machine q35 -accel tcg -cpu max -smp 2 -m 1G
+		-machine q35 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-1G}"
 		-nographic -no-reboot -vga none -nic none -monitor none
 		-device intel-iommu,intremap=on
 		# single-device groups: an e1000e (has a driver) and an edu (none)
@@ -282,7 +290,7 @@ run_kernel() {
 		return
 	fi
 	# shellcheck disable=SC1090,SC1091
-	BUILD_SUITE= VM_APPEND= DKMS_FLAGS=
+	BUILD_SUITE= VM_APPEND= DKMS_FLAGS= VM_SLOW= VM_MEM=
 	. "$CACHE/k/$series/env"
 	TIME_FETCH=$(( $(now) - t ))
 
@@ -321,7 +329,7 @@ run_kernel() {
 	[ "$MODE" = selfcheck ] && append="iogroupvm.mode=check"
 	[ "$MODE" = demo ] && append="$append quiet"
 	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
-	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroupvm.timeout=$IOGROUP_VM_TIMEOUT"
+	[ -n "${IOGROUP_VM_TIMEOUT:-}${VM_SLOW:-}" ] && append="$append iogroupvm.timeout=$(prog_timeout)"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
 	rc=0

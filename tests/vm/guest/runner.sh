@@ -18,6 +18,8 @@
 #   not ok 4 <program> # exit=N   (# TIMEOUT when killed by the timeout)
 #   ...
 #   <guest checks: dmesg clean, taint, rmmod iogroup, dmesg clean after rmmod>
+#   <debug kernels only: kmemleak (no iogroup leaks), no debug reports>
+#   # figures: debug_reports=N      (debug kernels only)
 #   # iogroup-vm: done
 #
 # Programs get the environment of /run/iogroup-vm.env (IOGROUP_VM_NIC, ...).
@@ -26,6 +28,14 @@ TESTDIR=/tests
 PROG_TIMEOUT=${IOGROUP_VM_TIMEOUT:-120}
 DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|KASAN|refcount_t|general protection|blocked for more than|detected stall'
 TAINT_OK=$((4096 | 8192))	# O (out-of-tree) and E (unsigned)
+# Report headers of the debug kernel's checkers (tests/vm/debug.config):
+# lockdep, RCU lockdep, KASAN, might_sleep, debugobjects, DEBUG_LIST and
+# the DMA API debugging.  Each report has exactly one such line.
+DEBUG_BAD='possible circular locking dependency|inconsistent lock state|possible recursive locking|possible irq lock inversion|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning to user space|Nested lock was not taken|trying to register non-static key|BUG: MAX_LOCKDEP|BUG: Invalid wait context|DEBUG_LOCKS_WARN_ON|BUG: KASAN:|BUG: sleeping function called from invalid context|BUG: scheduling while atomic|BUG: workqueue leaked lock|ODEBUG: |list_add corruption|list_del corruption|DMA-API: .*(device driver|exceeded|cacheline tracking)'
+KMEMLEAK=/sys/kernel/debug/kmemleak
+# A debug kernel (lockdep or kmemleak) gets two more checks.
+debugk=
+[ -e /proc/lockdep ] || [ -e "$KMEMLEAK" ] && debugk=1
 
 set -a
 . /run/iogroup-vm.env
@@ -39,6 +49,7 @@ if [ -f "$TESTDIR/run.list" ]; then
 fi
 nprogs=$(echo "$progs" | grep -c .)
 nchecks=7
+[ -n "$debugk" ] && nchecks=9
 n=0
 
 result() {	# result STATUS NAME [DIRECTIVE]: STATUS 0 ok, 4 skip, else not ok
@@ -201,6 +212,74 @@ if [ -n "$bad" ]; then
 	result 1 "dmesg clean after rmmod"
 else
 	result 0 "dmesg clean after rmmod"
+fi
+
+# -- debug kernels: kmemleak and the checkers' reports ------------------------------
+# kmemleak_check: scan twice (an object is reported once it was found
+# unreferenced by two scans) and sort the unreferenced objects: one whose
+# allocation backtrace has an iogroup frame fails.  iogroup is unloaded by
+# now, so its frames show as bare module addresses (0xffffffffc...: nothing
+# else is ever unloaded in the VM) or, for objects kmemleak printed earlier,
+# as "[iogroup]".  The others are stock-kernel noise, listed only.
+# Sets kmemleak_iogroup (the count).
+kmemleak_check() {
+	local out
+	kmemleak_iogroup=0
+	if ! echo scan >"$KMEMLEAK" 2>/dev/null || ! echo scan >"$KMEMLEAK"; then
+		echo "# kmemleak: cannot scan (disabled?): $(dmesg | grep -m 1 'kmemleak:.*disabl')"
+		result 1 "kmemleak: no iogroup leaks"
+		return
+	fi
+	out=$(awk '
+		function flush() {
+			if (obj == "")
+				return
+			if (mine) { n++; printf "%s", obj } else { other++; printf "%s", obj > "/tmp/kmemleak.other" }
+			obj = ""; mine = 0
+		}
+		/^unreferenced object/ { flush() }
+		{ obj = obj $0 "\n" }
+		/^    \[<.*\] / && ($NF == "[iogroup]" || $NF ~ /^0xffffffff[c-f][0-9a-f]{7}$/) { mine = 1 }
+		END { flush(); print "# " n + 0 " iogroup, " other + 0 " other objects" }
+	' "$KMEMLEAK")
+	kmemleak_iogroup=$(echo "$out" | sed -n 's/^# \([0-9]*\) iogroup, .*/\1/p')
+	if [ -s /tmp/kmemleak.other ]; then
+		echo "# kmemleak: unreferenced objects without iogroup frames (not counted):"
+		sed 's/^/#   /' /tmp/kmemleak.other
+	fi
+	if [ "$kmemleak_iogroup" -gt 0 ]; then
+		echo "# kmemleak: unreferenced objects allocated by iogroup:"
+		echo "$out" | sed 's/^/#   /'
+		result 1 "kmemleak: no iogroup leaks"
+	else
+		result 0 "kmemleak: no iogroup leaks" \
+			"$(echo "$out" | tail -n 1 | sed 's/^# //')"
+	fi
+}
+
+if [ -n "$debugk" ]; then
+	if [ -e "$KMEMLEAK" ]; then
+		kmemleak_check
+	else
+		kmemleak_iogroup=0
+		result 4 "kmemleak: no iogroup leaks" "no kmemleak"
+	fi
+	reports=$(dmesg | grep -E -c "$DEBUG_BAD")
+	if [ "$reports" -gt 0 ]; then
+		dmesg | grep -E -B2 -A30 "$DEBUG_BAD" | sed 's/^/# debug report: /'
+	fi
+	# Lockdep turns itself off at its first report or when it runs out
+	# of room: after that nothing more would be found.
+	if [ -e /proc/lockdep_stats ] &&
+	   grep -q 'debug_locks: *0' /proc/lockdep_stats && [ "$reports" -eq 0 ]; then
+		echo "# lockdep turned itself off (debug_locks 0) without a report:"
+		dmesg | grep -E -i -m 5 'lockdep|debug_locks' | sed 's/^/#   /'
+		reports=1
+	fi
+	[ "$reports" -eq 0 ]
+	result $? "no debug reports (lockdep, KASAN, sleep in atomic, debugobjects, lists, DMA API)" \
+		"reports=$reports"
+	echo "# figures: debug_reports=$((reports + kmemleak_iogroup))"
 fi
 
 echo "# iogroup-vm: done"
