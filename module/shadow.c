@@ -28,6 +28,7 @@
 
 #define IOGROUP_QUEUE_MAX	4096
 #define IOGROUP_VERIFY_PERIOD	(30 * HZ)
+#define IOGROUP_SETTLE_DELAY	(HZ / 2)
 
 /* Guards the shadow: iogroup_groups, every group and device in it. */
 DEFINE_MUTEX(iogroup_lock);
@@ -43,10 +44,15 @@ static bool iogroup_queue_overflow;
 static struct workqueue_struct *iogroup_wq;
 static unsigned long iogroup_last_missed;
 
+/* a resync pass after lost events until one finds nothing to repair */
+static bool iogroup_repair_pending;
+
 static void iogroup_work_fn(struct work_struct *work);
 static void iogroup_verify_fn(struct work_struct *work);
+static void iogroup_settle_fn(struct work_struct *work);
 static DECLARE_WORK(iogroup_work, iogroup_work_fn);
 static DECLARE_DELAYED_WORK(iogroup_verify_work, iogroup_verify_fn);
+static DECLARE_DELAYED_WORK(iogroup_settle_work, iogroup_settle_fn);
 
 /* ---- hook side: atomic context ---------------------------------------- */
 
@@ -743,10 +749,65 @@ static void iogroup_verify_dirty(void)
 	}
 }
 
+/*
+ * A hook missed a call (kretprobe instances exhausted, a kprobe hit while
+ * another ran) or an event was dropped: rebuild the shadow from the kernel.
+ * The calls that went unseen may still be running (a probe takes long), so
+ * the settle work resyncs again, until a pass finds nothing to repair.
+ * Every path that looks at the kernel (events, verification, the VERIFY
+ * request) checks the miss counters, so a loss is repaired even when no
+ * event follows it.  iogroup_lock held.
+ */
+static void iogroup_check_lost(bool overflow)
+{
+	unsigned long missed;
+
+	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
+	if (!overflow && missed == iogroup_last_missed)
+		return;
+	iogroup_last_missed = missed;
+	pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
+	iogroup_resync(true);
+	iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
+		       ktime_get_boottime_ns());
+	iogroup_verify_dirty();
+	iogroup_repair_pending = true;
+	mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+			 IOGROUP_SETTLE_DELAY);
+}
+
+static void iogroup_settle_fn(struct work_struct *work)
+{
+	u64 gen;
+
+	mutex_lock(&iogroup_lock);
+	if (!iogroup_repair_pending)
+		goto out;
+	if (!iogroup_queue_idle()) {
+		/* events first: this pass would only race with them */
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
+		goto out;
+	}
+	gen = iogroup_generation;
+	iogroup_resync(true);
+	if (iogroup_generation != gen) {
+		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
+	} else {
+		iogroup_repair_pending = false;
+	}
+	iogroup_verify_dirty();
+	iogroup_check_lost(false);
+out:
+	mutex_unlock(&iogroup_lock);
+}
+
 static void iogroup_work_fn(struct work_struct *work)
 {
 	struct iogroup_hook_event *ev, *tmp;
-	unsigned long missed;
 	bool overflow;
 	LIST_HEAD(batch);
 
@@ -761,16 +822,7 @@ static void iogroup_work_fn(struct work_struct *work)
 	list_for_each_entry(ev, &batch, node)
 		iogroup_apply(ev);
 	iogroup_verify_dirty();
-
-	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
-	if (overflow || missed != iogroup_last_missed) {
-		iogroup_last_missed = missed;
-		pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
-		iogroup_resync(true);
-		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
-			       ktime_get_boottime_ns());
-		iogroup_verify_dirty();
-	}
+	iogroup_check_lost(overflow);
 	mutex_unlock(&iogroup_lock);
 
 	list_for_each_entry_safe(ev, tmp, &batch, node)
@@ -783,6 +835,7 @@ static void iogroup_verify_groups(void)
 	unsigned long id;
 
 	mutex_lock(&iogroup_lock);
+	iogroup_check_lost(false);
 	xa_for_each(&iogroup_groups, id, g)
 		iogroup_grp_verify(g);
 	mutex_unlock(&iogroup_lock);
@@ -915,6 +968,8 @@ void iogroup_shadow_exit(void)
 
 	cancel_delayed_work_sync(&iogroup_verify_work);
 	flush_workqueue(iogroup_wq);
+	/* after the flush: the last events may have armed it */
+	cancel_delayed_work_sync(&iogroup_settle_work);
 	destroy_workqueue(iogroup_wq);
 
 	list_for_each_entry_safe(ev, tmp, &iogroup_queue, node)
