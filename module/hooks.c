@@ -22,6 +22,7 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -445,6 +446,16 @@ struct iogroup_hook {
 /* really_probe sleeps through a driver's probe: many run at once */
 #define IOGROUP_PROBE_MAXACTIVE	256
 
+/*
+ * For tests: fewer return-probe instances for the probe hooks, so that
+ * parallel probes exhaust them and the loss-and-resync path can be seen.
+ * Read at load time only (0444).
+ */
+static unsigned int probe_maxactive = IOGROUP_PROBE_MAXACTIVE;
+module_param(probe_maxactive, uint, 0444);
+MODULE_PARM_DESC(probe_maxactive,
+		 "return-probe instances of the driver-probe hooks (1-4096, default 256; lower only to test lost events)");
+
 static struct iogroup_hook iogroup_hooks[] = {
 	IOGROUP_HOOK("really_probe", iogroup_probe_entry, iogroup_probe_ret,
 		     struct iogroup_probe_data, IOGROUP_PROBE_MAXACTIVE),
@@ -555,10 +566,18 @@ int iogroup_hooks_init(void)
 	size_t i;
 	int ret;
 
+	if (!probe_maxactive || probe_maxactive > 4096) {
+		pr_err("probe_maxactive=%u: must be 1 to 4096\n",
+		       probe_maxactive);
+		return -EINVAL;
+	}
 	iogroup_hook_names[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
 		struct kretprobe *rp = &iogroup_hooks[i].rp;
 		const char *sym = rp->kp.symbol_name;
+
+		if (rp->maxactive == IOGROUP_PROBE_MAXACTIVE)
+			rp->maxactive = probe_maxactive;
 
 		if (!sym)	/* not needed on this kernel */
 			continue;
