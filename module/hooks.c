@@ -162,6 +162,8 @@ static int iogroup_claim_entry(struct kretprobe_instance *ri,
 	data->cookie = (const void *)iogroup_arg(regs, 1);
 	data->caller = iogroup_compat_return_address(regs);
 	data->dev = NULL;
+	/* the kernel's owner count changes before the return handler runs */
+	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
@@ -190,6 +192,7 @@ static int iogroup_claim_ret(struct kretprobe_instance *ri,
 	atomic64_inc(&iogroup_stats.claim_hits);
 	if (!regs_return_value(regs))
 		iogroup_group_event((void *)ri->data, IOGROUP_HOOK_CLAIMED);
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -203,6 +206,7 @@ static int iogroup_group_entry(struct kretprobe_instance *ri,
 	data->dev = NULL;
 	data->caller = 0;
 	data->cookie = NULL;
+	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
@@ -211,6 +215,7 @@ static int iogroup_unclaim_ret(struct kretprobe_instance *ri,
 {
 	atomic64_inc(&iogroup_stats.unclaim_hits);
 	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_UNCLAIMED);
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -228,18 +233,21 @@ static int iogroup_domain_entry(struct kretprobe_instance *ri,
 	data->dev = NULL;
 	data->cookie = (const void *)iogroup_arg(regs, 0);
 	data->caller = iogroup_compat_return_address(regs);
+	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
 static int iogroup_attach_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	if (regs_return_value(regs))
-		return 0;
-	if (IOGROUP_ATTACH_IS_OWNERSHIP)
-		atomic64_inc(&iogroup_stats.claim_hits);
-	iogroup_group_event((void *)ri->data, IOGROUP_ATTACH_IS_OWNERSHIP ?
-			    IOGROUP_HOOK_CLAIMED : IOGROUP_HOOK_DOMAIN);
+	if (!regs_return_value(regs)) {
+		if (IOGROUP_ATTACH_IS_OWNERSHIP)
+			atomic64_inc(&iogroup_stats.claim_hits);
+		iogroup_group_event((void *)ri->data,
+				    IOGROUP_ATTACH_IS_OWNERSHIP ?
+				    IOGROUP_HOOK_CLAIMED : IOGROUP_HOOK_DOMAIN);
+	}
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -250,6 +258,7 @@ static int iogroup_detach_ret(struct kretprobe_instance *ri,
 		atomic64_inc(&iogroup_stats.unclaim_hits);
 	iogroup_group_event((void *)ri->data, IOGROUP_ATTACH_IS_OWNERSHIP ?
 			    IOGROUP_HOOK_UNCLAIMED : IOGROUP_HOOK_DOMAIN);
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
