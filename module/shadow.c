@@ -44,8 +44,12 @@ static bool iogroup_queue_overflow;
 static struct workqueue_struct *iogroup_wq;
 static unsigned long iogroup_last_missed;
 
-/* a resync pass after lost events until one finds nothing to repair */
+/*
+ * After lost events: resync passes until one could read every device under
+ * its lock; drift checks wait meanwhile.  iogroup_lock held for both.
+ */
 static bool iogroup_repair_pending;
+static bool iogroup_resync_busy;
 
 static void iogroup_work_fn(struct work_struct *work);
 static void iogroup_verify_fn(struct work_struct *work);
@@ -399,7 +403,7 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	bool managed;
 	int claimed;
 
-	if (!iogroup_queue_idle())
+	if (!iogroup_queue_idle() || iogroup_repair_pending)
 		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
@@ -437,6 +441,31 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	}
 }
 
+/*
+ * A resync must not take a probe or release that no hook saw begin (a
+ * kretprobe miss, or one under way when the hooks were registered) for its
+ * outcome: really_probe() sets dev->driver before the driver's probe and
+ * clears it when that fails.  Both hold the device lock throughout, so the
+ * driver is read again under it.  Only tried: a device whose lock is held
+ * (a probe under way, a vfio-pci remove waiting for its user) is left to
+ * the settle work's next pass, and iogroup_lock is never held while
+ * waiting for a device.
+ */
+static void iogroup_read_drivers_locked(struct list_head *devs)
+{
+	struct iogroup_dev *d;
+
+	list_for_each_entry(d, devs, node) {
+		if (!device_trylock(d->dev)) {
+			d->unsettled = true;
+			iogroup_resync_busy = true;
+			continue;
+		}
+		iogroup_dev_read_driver(d, d->driver, &d->managed_dma);
+		device_unlock(d->dev);
+	}
+}
+
 /**
  * iogroup_grp_refresh() - read a group's membership and domain again
  * @g: the group; iogroup_lock held
@@ -462,6 +491,8 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 		iogroup_free_devs(&devs);
 		return g->ndevs;
 	}
+	if (repair)
+		iogroup_read_drivers_locked(&devs);
 
 	list_for_each_entry_safe(d, tmp, &g->devs, node) {
 		if (iogroup_find_dev(&devs, d->dev))
@@ -486,7 +517,7 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 					       s->name, s->driver, 0, now);
 			continue;
 		}
-		if (repair && (strcmp(d->driver, s->driver) ||
+		if (repair && !s->unsettled && (strcmp(d->driver, s->driver) ||
 			       d->managed_dma != s->managed_dma)) {
 			strscpy(d->driver, s->driver, sizeof(d->driver));
 			d->managed_dma = s->managed_dma;
@@ -609,16 +640,24 @@ static int iogroup_scan_dev(struct device *dev, void *data)
  * claimed with no kernel driver in it has an owner iogroup did not see claim
  * (before the module was loaded): it is marked as a user owner with no pid.
  */
-static void iogroup_resync(bool notify)
+static bool iogroup_resync(bool notify)
 {
 	struct iogroup_grp *g;
 	unsigned long id;
 
+	iogroup_resync_busy = false;
 	bus_for_each_dev(&pci_bus_type, NULL, &notify, iogroup_scan_dev);
 	bus_for_each_dev(&platform_bus_type, NULL, &notify, iogroup_scan_dev);
 	xa_for_each(&iogroup_groups, id, g) {
 		iogroup_grp_update(g, true, notify);
 	}
+	/*
+	 * A device's lock was busy: a probe under way holds a DMA-ownership
+	 * count its driver does not show yet, so who owns what is not known
+	 * before the next pass.
+	 */
+	if (iogroup_resync_busy)
+		goto out;
 	xa_for_each(&iogroup_groups, id, g) {
 		/* without the ownership API: a domain of someone else's */
 		bool owned = g->kernel_claimed > 0 ||
@@ -629,9 +668,16 @@ static void iogroup_resync(bool notify)
 			g->user.valid = true;
 			g->user.since = 0;
 			iogroup_grp_update(g, false, notify);
+		} else if (!owned && g->user.valid && !g->user.pid &&
+			   !g->user.since) {
+			/* an owner only inferred by an earlier resync left */
+			memset(&g->user, 0, sizeof(g->user));
+			iogroup_grp_update(g, false, notify);
 		}
 	}
+out:
 	atomic64_inc(&iogroup_stats.resyncs);
+	return iogroup_resync_busy;
 }
 
 static struct iogroup_grp *iogroup_grp_by_id(u32 id)
@@ -752,8 +798,9 @@ static void iogroup_verify_dirty(void)
 /*
  * A hook missed a call (kretprobe instances exhausted, a kprobe hit while
  * another ran) or an event was dropped: rebuild the shadow from the kernel.
- * The calls that went unseen may still be running (a probe takes long), so
- * the settle work resyncs again, until a pass finds nothing to repair.
+ * The calls that went unseen may still be running (a probe takes long): a
+ * device whose lock is held is not repaired, and the settle work resyncs
+ * again until a pass could read every device under its lock.
  * Every path that looks at the kernel (events, verification, the VERIFY
  * request) checks the miss counters, so a loss is repaired even when no
  * event follows it.  iogroup_lock held.
@@ -767,13 +814,13 @@ static void iogroup_check_lost(bool overflow)
 		return;
 	iogroup_last_missed = missed;
 	pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
-	iogroup_resync(true);
+	iogroup_repair_pending = iogroup_resync(true);
 	iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
 		       ktime_get_boottime_ns());
+	if (iogroup_repair_pending)
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
 	iogroup_verify_dirty();
-	iogroup_repair_pending = true;
-	mod_delayed_work(iogroup_wq, &iogroup_settle_work,
-			 IOGROUP_SETTLE_DELAY);
 }
 
 static void iogroup_settle_fn(struct work_struct *work)
@@ -790,15 +837,13 @@ static void iogroup_settle_fn(struct work_struct *work)
 		goto out;
 	}
 	gen = iogroup_generation;
-	iogroup_resync(true);
-	if (iogroup_generation != gen) {
+	iogroup_repair_pending = iogroup_resync(true);
+	if (iogroup_generation != gen)
 		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
 			       ktime_get_boottime_ns());
+	if (iogroup_repair_pending)
 		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
 				 IOGROUP_SETTLE_DELAY);
-	} else {
-		iogroup_repair_pending = false;
-	}
 	iogroup_verify_dirty();
 	iogroup_check_lost(false);
 out:
@@ -948,7 +993,11 @@ void iogroup_shadow_start(void)
 	mutex_lock(&iogroup_lock);
 	iogroup_last_missed = iogroup_hooks_probe_missed() +
 			      iogroup_hooks_kprobe_missed();
-	iogroup_resync(false);
+	/* a probe under way since before the hooks: look again once done */
+	iogroup_repair_pending = iogroup_resync(false);
+	if (iogroup_repair_pending)
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
 	iogroup_verify_dirty();
 	mutex_unlock(&iogroup_lock);
 	queue_delayed_work(iogroup_wq, &iogroup_verify_work,

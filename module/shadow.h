@@ -39,6 +39,7 @@ struct iogroup_dev {
 	u32 class;
 	char driver[IOGROUP_DRIVER_NAME_MAX];	/* "" when unbound */
 	bool managed_dma;		/* bound driver manages DMA itself */
+	bool unsettled;			/* resync snapshot: lock was busy */
 	int last_errno;			/* positive, 0 if none failed */
 	char last_failed_driver[IOGROUP_DRIVER_NAME_MAX];
 };
