@@ -50,6 +50,8 @@ static unsigned long iogroup_last_missed;
  */
 static bool iogroup_repair_pending;
 static bool iogroup_resync_busy;
+/* unloading: the hooks go one by one, the kernel is no longer followed */
+static bool iogroup_stopping;
 
 static void iogroup_work_fn(struct work_struct *work);
 static void iogroup_verify_fn(struct work_struct *work);
@@ -403,7 +405,7 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	bool managed;
 	int claimed;
 
-	if (!iogroup_queue_idle() || iogroup_repair_pending)
+	if (!iogroup_queue_idle() || iogroup_repair_pending || iogroup_stopping)
 		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
@@ -810,7 +812,7 @@ static void iogroup_check_lost(bool overflow)
 	unsigned long missed;
 
 	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
-	if (!overflow && missed == iogroup_last_missed)
+	if ((!overflow && missed == iogroup_last_missed) || iogroup_stopping)
 		return;
 	iogroup_last_missed = missed;
 	pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
@@ -828,7 +830,7 @@ static void iogroup_settle_fn(struct work_struct *work)
 	u64 gen;
 
 	mutex_lock(&iogroup_lock);
-	if (!iogroup_repair_pending)
+	if (!iogroup_repair_pending || iogroup_stopping)
 		goto out;
 	if (!iogroup_queue_idle()) {
 		/* events first: this pass would only race with them */
@@ -1002,6 +1004,21 @@ void iogroup_shadow_start(void)
 	mutex_unlock(&iogroup_lock);
 	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
 			   IOGROUP_VERIFY_PERIOD);
+}
+
+/**
+ * iogroup_shadow_stop() - stop checking the shadow against the kernel
+ *
+ * Before the hooks go: from then on the shadow no longer follows the
+ * kernel, and comparing them would report drift that is none.
+ */
+void iogroup_shadow_stop(void)
+{
+	mutex_lock(&iogroup_lock);
+	iogroup_stopping = true;
+	mutex_unlock(&iogroup_lock);
+	cancel_delayed_work_sync(&iogroup_verify_work);
+	cancel_delayed_work_sync(&iogroup_settle_work);
 }
 
 /**

@@ -128,6 +128,7 @@ extern atomic_t iogroup_inflight;	/* probes/releases under way */
 
 int iogroup_shadow_init(void);
 void iogroup_shadow_start(void);
+void iogroup_shadow_stop(void);
 void iogroup_shadow_exit(void);
 void iogroup_hook_queue(struct iogroup_hook_event *ev);
 struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type);
