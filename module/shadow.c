@@ -863,11 +863,14 @@ static void iogroup_work_fn(struct work_struct *work)
 	iogroup_queue_len = 0;
 	overflow = iogroup_queue_overflow;
 	iogroup_queue_overflow = false;
+	/* off the queue but not applied yet: still in flight for the checks */
+	atomic_inc(&iogroup_inflight);
 	spin_unlock_irq(&iogroup_queue_lock);
 
 	mutex_lock(&iogroup_lock);
 	list_for_each_entry(ev, &batch, node)
 		iogroup_apply(ev);
+	atomic_dec(&iogroup_inflight);
 	iogroup_verify_dirty();
 	iogroup_check_lost(overflow);
 	mutex_unlock(&iogroup_lock);
