@@ -19,7 +19,10 @@
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
 # VM_TIMEOUT (whole VM, default 240 s + 150 s per test program),
-# IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s),
+# IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s, or the
+# program's timeout=S in run.list), IOGROUP_STRESS_SECONDS (the stress
+# test's soak, default 150 s), IOGROUP_STRESS_UNLOADS (its unload cycles,
+# default 50),
 # IOGROUP_BUILD (output directory, default build/vm),
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
 # /tests instead of building tests/).
@@ -194,9 +197,15 @@ vm_timeout() {
 		return
 	fi
 	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/run.list" ]; then
-		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | grep -c '[^[:space:]]' || true)
+		# each program: its timeout=S from run.list, else $t; plus 30 s
+		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | awk -v t="$t" '
+			NF { s = t
+			     for (i = 2; i <= NF; i++)
+				if ($i ~ /^timeout=[0-9]+$/) s = substr($i, 9)
+			     sum += s + 30 }
+			END { print sum + 0 }')
 	fi
-	echo $((240 + n * (t + 30)))
+	echo $((240 + n))
 }
 
 QEMU_PID=
@@ -224,7 +233,20 @@ boot_vm() {
 		# a virtio device behind its own root port
 		-device pcie-root-port,id=rp2,bus=pcie.0,addr=05.0,chassis=2
 		-device virtio-rng-pci,bus=rp2
+		# hot-plug: each device alone on a root port, with a qemu id
+		# the guest's tests use (device_del hpnic; device_add
+		# e1000e,bus=rp3,id=hpnic; edu,bus=rp4,id=hpedu)
+		-device pcie-root-port,id=rp3,bus=pcie.0,addr=06.0,chassis=3
+		-device e1000e,bus=rp3,id=hpnic
+		-device pcie-root-port,id=rp4,bus=pcie.0,addr=07.0,chassis=4
+		-device edu,bus=rp4,id=hpedu,dma_mask=0xffffffff
 		-serial stdio -serial "file:$out/ktap.log"
+		# ttyS2: the guest's own HMP monitor (a socket chardev that
+		# qemu connects to itself)
+		-chardev "socket,id=hmp,path=$out/hmp.sock,server=on,wait=off"
+		-mon chardev=hmp,mode=readline
+		-chardev "socket,id=hmpc,path=$out/hmp.sock"
+		-serial chardev:hmpc
 		-kernel "$VMLINUZ" -initrd "$out/initramfs.gz"
 		-append "console=ttyS0 intel_iommu=on panic=-1 $append"
 		${QEMU_EXTRA:-})
@@ -286,6 +308,8 @@ run_kernel() {
 	[ "$MODE" = demo ] && append="$append quiet"
 	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroupvm.timeout=$IOGROUP_VM_TIMEOUT"
+	[ -n "${IOGROUP_STRESS_SECONDS:-}" ] && append="$append iogroupvm.stress_seconds=$IOGROUP_STRESS_SECONDS"
+	[ -n "${IOGROUP_STRESS_UNLOADS:-}" ] && append="$append iogroupvm.stress_unloads=$IOGROUP_STRESS_UNLOADS"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
 	rc=0
