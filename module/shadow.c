@@ -50,8 +50,12 @@ static unsigned long iogroup_last_missed;
  */
 static bool iogroup_repair_pending;
 static bool iogroup_resync_busy;
-/* unloading: the hooks go one by one, the kernel is no longer followed */
-static bool iogroup_stopping;
+/*
+ * The shadow is compared with the kernel only between the first scan and
+ * unload: while the hooks are registered or unregistered one by one it
+ * does not follow the kernel, and a difference would be no drift.
+ */
+static bool iogroup_checking;
 
 static void iogroup_work_fn(struct work_struct *work);
 static void iogroup_verify_fn(struct work_struct *work);
@@ -405,7 +409,8 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	bool managed;
 	int claimed;
 
-	if (!iogroup_queue_idle() || iogroup_repair_pending || iogroup_stopping)
+	if (!iogroup_checking || !iogroup_queue_idle() ||
+	    iogroup_repair_pending)
 		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
@@ -812,7 +817,7 @@ static void iogroup_check_lost(bool overflow)
 	unsigned long missed;
 
 	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
-	if ((!overflow && missed == iogroup_last_missed) || iogroup_stopping)
+	if ((!overflow && missed == iogroup_last_missed) || !iogroup_checking)
 		return;
 	iogroup_last_missed = missed;
 	pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
@@ -830,7 +835,7 @@ static void iogroup_settle_fn(struct work_struct *work)
 	u64 gen;
 
 	mutex_lock(&iogroup_lock);
-	if (!iogroup_repair_pending || iogroup_stopping)
+	if (!iogroup_repair_pending || !iogroup_checking)
 		goto out;
 	if (!iogroup_queue_idle()) {
 		/* events first: this pass would only race with them */
@@ -1000,6 +1005,7 @@ void iogroup_shadow_start(void)
 			      iogroup_hooks_kprobe_missed();
 	/* a probe under way since before the hooks: look again once done */
 	iogroup_repair_pending = iogroup_resync(false);
+	iogroup_checking = true;
 	if (iogroup_repair_pending)
 		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
 				 IOGROUP_SETTLE_DELAY);
@@ -1018,7 +1024,7 @@ void iogroup_shadow_start(void)
 void iogroup_shadow_stop(void)
 {
 	mutex_lock(&iogroup_lock);
-	iogroup_stopping = true;
+	iogroup_checking = false;
 	mutex_unlock(&iogroup_lock);
 	cancel_delayed_work_sync(&iogroup_verify_work);
 	cancel_delayed_work_sync(&iogroup_settle_work);
