@@ -412,6 +412,10 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	if (!iogroup_checking || !iogroup_queue_idle() ||
 	    iogroup_repair_pending)
 		return;
+	/* a loss not seen yet: the resync comes first, not a drift report */
+	if (iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed() !=
+	    iogroup_last_missed)
+		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
 	iogroup_grp_verify_domain(g);
@@ -876,8 +880,8 @@ static void iogroup_work_fn(struct work_struct *work)
 	list_for_each_entry(ev, &batch, node)
 		iogroup_apply(ev);
 	atomic_dec(&iogroup_inflight);
-	iogroup_verify_dirty();
 	iogroup_check_lost(overflow);
+	iogroup_verify_dirty();
 	mutex_unlock(&iogroup_lock);
 
 	list_for_each_entry_safe(ev, tmp, &batch, node)
