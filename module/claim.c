@@ -503,6 +503,9 @@ static int iogroup_count_dev(struct device *dev, void *data)
 }
 
 /*
+ * A PCI device was deleted: the shadow reads its group again (see
+ * iogroup_shadow_device_removed(): no hook sees it leave on 6.3+).
+ *
  * A PCI device is being deleted (hot-unplug, sysfs remove).  If it is the
  * last device of a claimed group, the claim ends now, while the device is
  * still in the group: the IOMMU core takes an empty group to be unowned and
@@ -523,6 +526,10 @@ static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 	unsigned int n = 0;
 	u32 id;
 
+	if (action == BUS_NOTIFY_REMOVED_DEVICE) {
+		iogroup_shadow_device_removed(dev);
+		return NOTIFY_OK;
+	}
 	if (action != BUS_NOTIFY_DEL_DEVICE)
 		return NOTIFY_DONE;
 	grp = iommu_group_get(dev);

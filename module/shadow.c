@@ -781,6 +781,9 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 			if (g)
 				iogroup_grp_update(g, false, true);
 		}
+		/* the group the shadow has it in, which it may have left */
+		if (ev->dev && iogroup_shadow_dev(ev->dev, &g))
+			iogroup_grp_update(g, false, true);
 		if (ev->dev && ev->dev->iommu_group) {
 			g = iogroup_grp_of(ev->dev, true);
 			if (g)
@@ -910,6 +913,26 @@ static void iogroup_verify_fn(struct work_struct *work)
 	iogroup_verify_groups();
 	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
 			   IOGROUP_VERIFY_PERIOD);
+}
+
+/**
+ * iogroup_shadow_device_removed() - a device was deleted
+ * @dev: the device, out of its IOMMU group already
+ *
+ * Process context (the PCI bus notifier).  Newer kernels (6.12, 7.x) take
+ * a deleted device out of its group in the static iommu_release_device(),
+ * without the exported iommu_group_remove_device() the hooks probe: the
+ * group the shadow has it in is read again from this event.
+ */
+void iogroup_shadow_device_removed(struct device *dev)
+{
+	struct iogroup_hook_event *ev;
+
+	ev = iogroup_hook_event_new(IOGROUP_HOOK_MEMBERSHIP);
+	if (!ev)
+		return;
+	ev->dev = get_device(dev);
+	iogroup_hook_queue(ev);
 }
 
 /**

@@ -133,6 +133,7 @@ void iogroup_shadow_exit(void);
 void iogroup_hook_queue(struct iogroup_hook_event *ev);
 struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type);
 void iogroup_shadow_flush(void);
+void iogroup_shadow_device_removed(struct device *dev);
 void iogroup_shadow_verify_all(void);
 struct iogroup_grp *iogroup_grp_by_device(const char *name);
 int iogroup_read_group(struct iommu_group *grp, struct list_head *devs);
