@@ -50,7 +50,7 @@
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
 
-#define WAIT_GONE_MS	30000
+#define WAIT_GONE_MS	90000	/* pciehp waits 5 s; a loaded TCG guest far more */
 #define WAIT_EVENT_MS	15000
 #define NTESTS		12
 
