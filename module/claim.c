@@ -22,6 +22,7 @@
 #include <linux/kallsyms.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <linux/pci.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -495,6 +496,68 @@ static struct notifier_block iogroup_netlink_nb = {
 	.notifier_call = iogroup_netlink_event,
 };
 
+static int iogroup_count_dev(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+/*
+ * A PCI device was deleted: the shadow reads its group again (see
+ * iogroup_shadow_device_removed(): no hook sees it leave on 6.3+).
+ *
+ * A PCI device is being deleted (hot-unplug, sysfs remove).  If it is the
+ * last device of a claimed group, the claim ends now, while the device is
+ * still in the group: the IOMMU core takes an empty group to be unowned and
+ * on its default domain (6.6+ WARN in __iommu_group_free_device() and free
+ * the default domain a later release would restore).  A bus notifier, not
+ * a kprobe: dropping a claim sleeps, and BUS_NOTIFY_DEL_DEVICE comes before
+ * the device leaves its group (BUS_NOTIFY_REMOVED_DEVICE).  The devices are
+ * counted before taking iogroup_claim_lock, so that a device deleted by the
+ * remove() of another device of its group (a VF by its PF, which a claim
+ * may be unbinding with the lock held) never waits for it.
+ */
+static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *dev = data;
+	struct iogroup_claim *c;
+	struct iommu_group *grp;
+	unsigned int n = 0;
+	u32 id;
+
+	if (action == BUS_NOTIFY_REMOVED_DEVICE) {
+		iogroup_shadow_device_removed(dev);
+		return NOTIFY_OK;
+	}
+	if (action != BUS_NOTIFY_DEL_DEVICE)
+		return NOTIFY_DONE;
+	grp = iommu_group_get(dev);
+	if (!grp)
+		return NOTIFY_DONE;
+	id = iommu_group_id(grp);
+	if (!xa_load(&iogroup_claims, id))
+		goto out;
+	iommu_group_for_each_dev(grp, &n, iogroup_count_dev);
+	if (n > 1)
+		goto out;
+	mutex_lock(&iogroup_claim_lock);
+	c = xa_load(&iogroup_claims, id);
+	if (c && c->grp == grp) {
+		pr_info("group %u released: its last device %s is being removed\n",
+			id, dev_name(dev));
+		iogroup_claim_drop(c, false);
+	}
+	mutex_unlock(&iogroup_claim_lock);
+out:
+	iommu_group_put(grp);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block iogroup_bus_nb = {
+	.notifier_call = iogroup_bus_event,
+};
+
 /**
  * iogroup_claims_init() - start following socket closes
  *
@@ -502,7 +565,15 @@ static struct notifier_block iogroup_netlink_nb = {
  */
 int iogroup_claims_init(void)
 {
-	return netlink_register_notifier(&iogroup_netlink_nb);
+	int ret;
+
+	ret = netlink_register_notifier(&iogroup_netlink_nb);
+	if (ret)
+		return ret;
+	ret = bus_register_notifier(&pci_bus_type, &iogroup_bus_nb);
+	if (ret)
+		netlink_unregister_notifier(&iogroup_netlink_nb);
+	return ret;
 }
 
 /**
@@ -516,6 +587,7 @@ void iogroup_claims_exit(void)
 	struct iogroup_claim *c;
 	unsigned long id;
 
+	bus_unregister_notifier(&pci_bus_type, &iogroup_bus_nb);
 	netlink_unregister_notifier(&iogroup_netlink_nb);
 	flush_work(&iogroup_reaper);
 	mutex_lock(&iogroup_claim_lock);

@@ -22,6 +22,7 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -161,6 +162,8 @@ static int iogroup_claim_entry(struct kretprobe_instance *ri,
 	data->cookie = (const void *)iogroup_arg(regs, 1);
 	data->caller = iogroup_compat_return_address(regs);
 	data->dev = NULL;
+	/* the kernel's owner count changes before the return handler runs */
+	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
@@ -189,6 +192,7 @@ static int iogroup_claim_ret(struct kretprobe_instance *ri,
 	atomic64_inc(&iogroup_stats.claim_hits);
 	if (!regs_return_value(regs))
 		iogroup_group_event((void *)ri->data, IOGROUP_HOOK_CLAIMED);
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -202,6 +206,7 @@ static int iogroup_group_entry(struct kretprobe_instance *ri,
 	data->dev = NULL;
 	data->caller = 0;
 	data->cookie = NULL;
+	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
@@ -210,6 +215,7 @@ static int iogroup_unclaim_ret(struct kretprobe_instance *ri,
 {
 	atomic64_inc(&iogroup_stats.unclaim_hits);
 	iogroup_group_event((void *)ri->data, IOGROUP_HOOK_UNCLAIMED);
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -227,18 +233,21 @@ static int iogroup_domain_entry(struct kretprobe_instance *ri,
 	data->dev = NULL;
 	data->cookie = (const void *)iogroup_arg(regs, 0);
 	data->caller = iogroup_compat_return_address(regs);
+	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
 static int iogroup_attach_ret(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	if (regs_return_value(regs))
-		return 0;
-	if (IOGROUP_ATTACH_IS_OWNERSHIP)
-		atomic64_inc(&iogroup_stats.claim_hits);
-	iogroup_group_event((void *)ri->data, IOGROUP_ATTACH_IS_OWNERSHIP ?
-			    IOGROUP_HOOK_CLAIMED : IOGROUP_HOOK_DOMAIN);
+	if (!regs_return_value(regs)) {
+		if (IOGROUP_ATTACH_IS_OWNERSHIP)
+			atomic64_inc(&iogroup_stats.claim_hits);
+		iogroup_group_event((void *)ri->data,
+				    IOGROUP_ATTACH_IS_OWNERSHIP ?
+				    IOGROUP_HOOK_CLAIMED : IOGROUP_HOOK_DOMAIN);
+	}
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -249,6 +258,7 @@ static int iogroup_detach_ret(struct kretprobe_instance *ri,
 		atomic64_inc(&iogroup_stats.unclaim_hits);
 	iogroup_group_event((void *)ri->data, IOGROUP_ATTACH_IS_OWNERSHIP ?
 			    IOGROUP_HOOK_UNCLAIMED : IOGROUP_HOOK_DOMAIN);
+	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -445,6 +455,16 @@ struct iogroup_hook {
 /* really_probe sleeps through a driver's probe: many run at once */
 #define IOGROUP_PROBE_MAXACTIVE	256
 
+/*
+ * For tests: fewer return-probe instances for the probe hooks, so that
+ * parallel probes exhaust them and the loss-and-resync path can be seen.
+ * Read at load time only (0444).
+ */
+static unsigned int probe_maxactive = IOGROUP_PROBE_MAXACTIVE;
+module_param(probe_maxactive, uint, 0444);
+MODULE_PARM_DESC(probe_maxactive,
+		 "return-probe instances of the driver-probe hooks (1-4096, default 256; lower only to test lost events)");
+
 static struct iogroup_hook iogroup_hooks[] = {
 	IOGROUP_HOOK("really_probe", iogroup_probe_entry, iogroup_probe_ret,
 		     struct iogroup_probe_data, IOGROUP_PROBE_MAXACTIVE),
@@ -519,20 +539,31 @@ const char *iogroup_hooks_names(void)
  */
 void iogroup_hooks_exit(void)
 {
+	struct kretprobe *rps[ARRAY_SIZE(iogroup_hooks)];
+	struct kprobe *kps[ARRAY_SIZE(iogroup_vetoes)];
+	int nrp = 0, nkp = 0;
 	size_t i;
 
+	/*
+	 * In batches: one RCU grace period for all instead of one each,
+	 * which is most of the time an unload takes on a busy machine.
+	 */
 	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
 		if (!iogroup_vetoes[i].registered)
 			continue;
-		unregister_kprobe(&iogroup_vetoes[i].kp);
+		kps[nkp++] = &iogroup_vetoes[i].kp;
 		iogroup_vetoes[i].registered = false;
 	}
+	if (nkp)
+		unregister_kprobes(kps, nkp);
 	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
 		if (!iogroup_hooks[i].registered)
 			continue;
-		unregister_kretprobe(&iogroup_hooks[i].rp);
+		rps[nrp++] = &iogroup_hooks[i].rp;
 		iogroup_hooks[i].registered = false;
 	}
+	if (nrp)
+		unregister_kretprobes(rps, nrp);
 }
 
 static void iogroup_hook_name(const char *sym)
@@ -555,10 +586,18 @@ int iogroup_hooks_init(void)
 	size_t i;
 	int ret;
 
+	if (!probe_maxactive || probe_maxactive > 4096) {
+		pr_err("probe_maxactive=%u: must be 1 to 4096\n",
+		       probe_maxactive);
+		return -EINVAL;
+	}
 	iogroup_hook_names[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
 		struct kretprobe *rp = &iogroup_hooks[i].rp;
 		const char *sym = rp->kp.symbol_name;
+
+		if (rp->maxactive == IOGROUP_PROBE_MAXACTIVE)
+			rp->maxactive = probe_maxactive;
 
 		if (!sym)	/* not needed on this kernel */
 			continue;

@@ -7,8 +7,8 @@
  * missed from here on), then the first scan, whose overlap with the hooks'
  * first events is harmless: applying an event reads the kernel again.
  * Unload: the family first (no new claim), then every claim is released
- * while the hooks still follow what that changes, then the hooks and the
- * shadow.
+ * while the hooks still follow what that changes, then the checks against
+ * the kernel stop, then the hooks and the shadow go.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -51,6 +51,7 @@ static void __exit iogroup_exit(void)
 	/* no new claim, then release the claims while the hooks still see */
 	iogroup_nl_exit();
 	iogroup_claims_exit();
+	iogroup_shadow_stop();
 	iogroup_hooks_exit();
 	iogroup_shadow_exit();
 	pr_info("unloaded\n");

@@ -28,6 +28,7 @@
 
 #define IOGROUP_QUEUE_MAX	4096
 #define IOGROUP_VERIFY_PERIOD	(30 * HZ)
+#define IOGROUP_SETTLE_DELAY	(HZ / 2)
 
 /* Guards the shadow: iogroup_groups, every group and device in it. */
 DEFINE_MUTEX(iogroup_lock);
@@ -43,10 +44,25 @@ static bool iogroup_queue_overflow;
 static struct workqueue_struct *iogroup_wq;
 static unsigned long iogroup_last_missed;
 
+/*
+ * After lost events: resync passes until one could read every device under
+ * its lock; drift checks wait meanwhile.  iogroup_lock held for both.
+ */
+static bool iogroup_repair_pending;
+static bool iogroup_resync_busy;
+/*
+ * The shadow is compared with the kernel only between the first scan and
+ * unload: while the hooks are registered or unregistered one by one it
+ * does not follow the kernel, and a difference would be no drift.
+ */
+static bool iogroup_checking;
+
 static void iogroup_work_fn(struct work_struct *work);
 static void iogroup_verify_fn(struct work_struct *work);
+static void iogroup_settle_fn(struct work_struct *work);
 static DECLARE_WORK(iogroup_work, iogroup_work_fn);
 static DECLARE_DELAYED_WORK(iogroup_verify_work, iogroup_verify_fn);
+static DECLARE_DELAYED_WORK(iogroup_settle_work, iogroup_settle_fn);
 
 /* ---- hook side: atomic context ---------------------------------------- */
 
@@ -393,7 +409,12 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	bool managed;
 	int claimed;
 
-	if (!iogroup_queue_idle())
+	if (!iogroup_checking || !iogroup_queue_idle() ||
+	    iogroup_repair_pending)
+		return;
+	/* a loss not seen yet: the resync comes first, not a drift report */
+	if (iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed() !=
+	    iogroup_last_missed)
 		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
@@ -431,6 +452,31 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	}
 }
 
+/*
+ * A resync must not take a probe or release that no hook saw begin (a
+ * kretprobe miss, or one under way when the hooks were registered) for its
+ * outcome: really_probe() sets dev->driver before the driver's probe and
+ * clears it when that fails.  Both hold the device lock throughout, so the
+ * driver is read again under it.  Only tried: a device whose lock is held
+ * (a probe under way, a vfio-pci remove waiting for its user) is left to
+ * the settle work's next pass, and iogroup_lock is never held while
+ * waiting for a device.
+ */
+static void iogroup_read_drivers_locked(struct list_head *devs)
+{
+	struct iogroup_dev *d;
+
+	list_for_each_entry(d, devs, node) {
+		if (!device_trylock(d->dev)) {
+			d->unsettled = true;
+			iogroup_resync_busy = true;
+			continue;
+		}
+		iogroup_dev_read_driver(d, d->driver, &d->managed_dma);
+		device_unlock(d->dev);
+	}
+}
+
 /**
  * iogroup_grp_refresh() - read a group's membership and domain again
  * @g: the group; iogroup_lock held
@@ -456,6 +502,8 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 		iogroup_free_devs(&devs);
 		return g->ndevs;
 	}
+	if (repair)
+		iogroup_read_drivers_locked(&devs);
 
 	list_for_each_entry_safe(d, tmp, &g->devs, node) {
 		if (iogroup_find_dev(&devs, d->dev))
@@ -480,7 +528,7 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 					       s->name, s->driver, 0, now);
 			continue;
 		}
-		if (repair && (strcmp(d->driver, s->driver) ||
+		if (repair && !s->unsettled && (strcmp(d->driver, s->driver) ||
 			       d->managed_dma != s->managed_dma)) {
 			strscpy(d->driver, s->driver, sizeof(d->driver));
 			d->managed_dma = s->managed_dma;
@@ -603,16 +651,24 @@ static int iogroup_scan_dev(struct device *dev, void *data)
  * claimed with no kernel driver in it has an owner iogroup did not see claim
  * (before the module was loaded): it is marked as a user owner with no pid.
  */
-static void iogroup_resync(bool notify)
+static bool iogroup_resync(bool notify)
 {
 	struct iogroup_grp *g;
 	unsigned long id;
 
+	iogroup_resync_busy = false;
 	bus_for_each_dev(&pci_bus_type, NULL, &notify, iogroup_scan_dev);
 	bus_for_each_dev(&platform_bus_type, NULL, &notify, iogroup_scan_dev);
 	xa_for_each(&iogroup_groups, id, g) {
 		iogroup_grp_update(g, true, notify);
 	}
+	/*
+	 * A device's lock was busy: a probe under way holds a DMA-ownership
+	 * count its driver does not show yet, so who owns what is not known
+	 * before the next pass.
+	 */
+	if (iogroup_resync_busy)
+		goto out;
 	xa_for_each(&iogroup_groups, id, g) {
 		/* without the ownership API: a domain of someone else's */
 		bool owned = g->kernel_claimed > 0 ||
@@ -623,9 +679,16 @@ static void iogroup_resync(bool notify)
 			g->user.valid = true;
 			g->user.since = 0;
 			iogroup_grp_update(g, false, notify);
+		} else if (!owned && g->user.valid && !g->user.pid &&
+			   !g->user.since) {
+			/* an owner only inferred by an earlier resync left */
+			memset(&g->user, 0, sizeof(g->user));
+			iogroup_grp_update(g, false, notify);
 		}
 	}
+out:
 	atomic64_inc(&iogroup_stats.resyncs);
+	return iogroup_resync_busy;
 }
 
 static struct iogroup_grp *iogroup_grp_by_id(u32 id)
@@ -718,6 +781,9 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 			if (g)
 				iogroup_grp_update(g, false, true);
 		}
+		/* the group the shadow has it in, which it may have left */
+		if (ev->dev && iogroup_shadow_dev(ev->dev, &g))
+			iogroup_grp_update(g, false, true);
 		if (ev->dev && ev->dev->iommu_group) {
 			g = iogroup_grp_of(ev->dev, true);
 			if (g)
@@ -743,10 +809,64 @@ static void iogroup_verify_dirty(void)
 	}
 }
 
+/*
+ * A hook missed a call (kretprobe instances exhausted, a kprobe hit while
+ * another ran) or an event was dropped: rebuild the shadow from the kernel.
+ * The calls that went unseen may still be running (a probe takes long): a
+ * device whose lock is held is not repaired, and the settle work resyncs
+ * again until a pass could read every device under its lock.
+ * Every path that looks at the kernel (events, verification, the VERIFY
+ * request) checks the miss counters, so a loss is repaired even when no
+ * event follows it.  iogroup_lock held.
+ */
+static void iogroup_check_lost(bool overflow)
+{
+	unsigned long missed;
+
+	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
+	if ((!overflow && missed == iogroup_last_missed) || !iogroup_checking)
+		return;
+	iogroup_last_missed = missed;
+	pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
+	iogroup_repair_pending = iogroup_resync(true);
+	iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
+		       ktime_get_boottime_ns());
+	if (iogroup_repair_pending)
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
+	iogroup_verify_dirty();
+}
+
+static void iogroup_settle_fn(struct work_struct *work)
+{
+	u64 gen;
+
+	mutex_lock(&iogroup_lock);
+	if (!iogroup_repair_pending || !iogroup_checking)
+		goto out;
+	if (!iogroup_queue_idle()) {
+		/* events first: this pass would only race with them */
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
+		goto out;
+	}
+	gen = iogroup_generation;
+	iogroup_repair_pending = iogroup_resync(true);
+	if (iogroup_generation != gen)
+		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
+	if (iogroup_repair_pending)
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
+	iogroup_verify_dirty();
+	iogroup_check_lost(false);
+out:
+	mutex_unlock(&iogroup_lock);
+}
+
 static void iogroup_work_fn(struct work_struct *work)
 {
 	struct iogroup_hook_event *ev, *tmp;
-	unsigned long missed;
 	bool overflow;
 	LIST_HEAD(batch);
 
@@ -755,22 +875,16 @@ static void iogroup_work_fn(struct work_struct *work)
 	iogroup_queue_len = 0;
 	overflow = iogroup_queue_overflow;
 	iogroup_queue_overflow = false;
+	/* off the queue but not applied yet: still in flight for the checks */
+	atomic_inc(&iogroup_inflight);
 	spin_unlock_irq(&iogroup_queue_lock);
 
 	mutex_lock(&iogroup_lock);
 	list_for_each_entry(ev, &batch, node)
 		iogroup_apply(ev);
+	atomic_dec(&iogroup_inflight);
+	iogroup_check_lost(overflow);
 	iogroup_verify_dirty();
-
-	missed = iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed();
-	if (overflow || missed != iogroup_last_missed) {
-		iogroup_last_missed = missed;
-		pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
-		iogroup_resync(true);
-		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
-			       ktime_get_boottime_ns());
-		iogroup_verify_dirty();
-	}
 	mutex_unlock(&iogroup_lock);
 
 	list_for_each_entry_safe(ev, tmp, &batch, node)
@@ -783,6 +897,7 @@ static void iogroup_verify_groups(void)
 	unsigned long id;
 
 	mutex_lock(&iogroup_lock);
+	iogroup_check_lost(false);
 	xa_for_each(&iogroup_groups, id, g)
 		iogroup_grp_verify(g);
 	mutex_unlock(&iogroup_lock);
@@ -798,6 +913,26 @@ static void iogroup_verify_fn(struct work_struct *work)
 	iogroup_verify_groups();
 	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
 			   IOGROUP_VERIFY_PERIOD);
+}
+
+/**
+ * iogroup_shadow_device_removed() - a device was deleted
+ * @dev: the device, out of its IOMMU group already
+ *
+ * Process context (the PCI bus notifier).  Newer kernels (6.12, 7.x) take
+ * a deleted device out of its group in the static iommu_release_device(),
+ * without the exported iommu_group_remove_device() the hooks probe: the
+ * group the shadow has it in is read again from this event.
+ */
+void iogroup_shadow_device_removed(struct device *dev)
+{
+	struct iogroup_hook_event *ev;
+
+	ev = iogroup_hook_event_new(IOGROUP_HOOK_MEMBERSHIP);
+	if (!ev)
+		return;
+	ev->dev = get_device(dev);
+	iogroup_hook_queue(ev);
 }
 
 /**
@@ -895,11 +1030,31 @@ void iogroup_shadow_start(void)
 	mutex_lock(&iogroup_lock);
 	iogroup_last_missed = iogroup_hooks_probe_missed() +
 			      iogroup_hooks_kprobe_missed();
-	iogroup_resync(false);
+	/* a probe under way since before the hooks: look again once done */
+	iogroup_repair_pending = iogroup_resync(false);
+	iogroup_checking = true;
+	if (iogroup_repair_pending)
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
 	iogroup_verify_dirty();
 	mutex_unlock(&iogroup_lock);
 	queue_delayed_work(iogroup_wq, &iogroup_verify_work,
 			   IOGROUP_VERIFY_PERIOD);
+}
+
+/**
+ * iogroup_shadow_stop() - stop checking the shadow against the kernel
+ *
+ * Before the hooks go: from then on the shadow no longer follows the
+ * kernel, and comparing them would report drift that is none.
+ */
+void iogroup_shadow_stop(void)
+{
+	mutex_lock(&iogroup_lock);
+	iogroup_checking = false;
+	mutex_unlock(&iogroup_lock);
+	cancel_delayed_work_sync(&iogroup_verify_work);
+	cancel_delayed_work_sync(&iogroup_settle_work);
 }
 
 /**
@@ -915,6 +1070,8 @@ void iogroup_shadow_exit(void)
 
 	cancel_delayed_work_sync(&iogroup_verify_work);
 	flush_workqueue(iogroup_wq);
+	/* after the flush: the last events may have armed it */
+	cancel_delayed_work_sync(&iogroup_settle_work);
 	destroy_workqueue(iogroup_wq);
 
 	list_for_each_entry_safe(ev, tmp, &iogroup_queue, node)

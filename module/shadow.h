@@ -39,6 +39,7 @@ struct iogroup_dev {
 	u32 class;
 	char driver[IOGROUP_DRIVER_NAME_MAX];	/* "" when unbound */
 	bool managed_dma;		/* bound driver manages DMA itself */
+	bool unsettled;			/* resync snapshot: lock was busy */
 	int last_errno;			/* positive, 0 if none failed */
 	char last_failed_driver[IOGROUP_DRIVER_NAME_MAX];
 };
@@ -127,10 +128,12 @@ extern atomic_t iogroup_inflight;	/* probes/releases under way */
 
 int iogroup_shadow_init(void);
 void iogroup_shadow_start(void);
+void iogroup_shadow_stop(void);
 void iogroup_shadow_exit(void);
 void iogroup_hook_queue(struct iogroup_hook_event *ev);
 struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type);
 void iogroup_shadow_flush(void);
+void iogroup_shadow_device_removed(struct device *dev);
 void iogroup_shadow_verify_all(void);
 struct iogroup_grp *iogroup_grp_by_device(const char *name);
 int iogroup_read_group(struct iommu_group *grp, struct list_head *devs);

@@ -21,7 +21,10 @@
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
 # VM_TIMEOUT (whole VM, default 240 s + 150 s per test program),
-# IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s),
+# IOGROUP_VM_TIMEOUT (per test program in the guest, default 240 s, or the
+# program's timeout=S in run.list), IOGROUP_STRESS_SECONDS (the stress
+# test's soak, default 150 s), IOGROUP_STRESS_UNLOADS (its unload cycles,
+# default 50),
 # IOGROUP_BUILD (output directory, default build/vm),
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
 # /tests instead of building tests/), IOGROUP_KO (boot this module instead
@@ -217,20 +220,26 @@ dkms_build() {
 # test programs (240 s + per program its timeout and 30 s of slack).
 # Both limits are multiplied by the series' VM_SLOW (its env; default 1).
 vm_timeout() {
-	local n=0 t=${IOGROUP_VM_TIMEOUT:-120} s=${VM_SLOW:-1}
+	local n=0 t=${IOGROUP_VM_TIMEOUT:-240} s=${VM_SLOW:-1}
 	if [ -n "$VM_TIMEOUT" ]; then
 		echo $((VM_TIMEOUT * s))
 		return
 	fi
 	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/run.list" ]; then
-		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | grep -c '[^[:space:]]' || true)
+		# each program: its timeout=S from run.list, else $t; plus 30 s
+		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | awk -v t="$t" '
+			NF { s = t
+			     for (i = 2; i <= NF; i++)
+				if ($i ~ /^timeout=[0-9]+$/) s = substr($i, 9)
+			     sum += s + 30 }
+			END { print sum + 0 }')
 	fi
-	echo $(((240 + n * (t + 30)) * s))
+	echo $(((240 + n) * s))
 }
 
 # prog_timeout: the guest's per-program limit (IOGROUP_VM_TIMEOUT x VM_SLOW).
 prog_timeout() {
-	echo $((${IOGROUP_VM_TIMEOUT:-120} * ${VM_SLOW:-1}))
+	echo $((${IOGROUP_VM_TIMEOUT:-240} * ${VM_SLOW:-1}))
 }
 
 QEMU_PID=
@@ -258,9 +267,25 @@ boot_vm() {
 		# a virtio device behind its own root port
 		-device pcie-root-port,id=rp2,bus=pcie.0,addr=05.0,chassis=2
 		-device virtio-rng-pci,bus=rp2
+		# hot-plug: each device alone on a root port, with a qemu id
+		# the guest's tests use (device_del hpnic; device_add
+		# e1000e,bus=rp3,id=hpnic; edu,bus=rp4,id=hpedu)
+		-device pcie-root-port,id=rp3,bus=pcie.0,addr=06.0,chassis=3
+		-device e1000e,bus=rp3,id=hpnic
+		-device pcie-root-port,id=rp4,bus=pcie.0,addr=07.0,chassis=4
+		-device edu,bus=rp4,id=hpedu,dma_mask=0xffffffff
 		-serial stdio -serial "file:$out/ktap.log"
+		# ttyS2: the guest's own HMP monitor (a socket chardev that
+		# qemu connects to itself)
+		-chardev "socket,id=hmp,path=$out/hmp.sock,server=on,wait=off"
+		-mon chardev=hmp,mode=readline
+		-chardev "socket,id=hmpc,path=$out/hmp.sock"
+		-serial chardev:hmpc
 		-kernel "$VMLINUZ" -initrd "$out/initramfs.gz"
-		-append "console=ttyS0 intel_iommu=on panic=-1 $append"
+		# no_timer_check: a busy host can make TCG fail the early IO-APIC
+		# timer check (a "timer doesn't work through Interrupt-remapped
+		# IO-APIC" panic), nothing the tests are about
+		-append "console=ttyS0 intel_iommu=on panic=-1 no_timer_check $append"
 		${QEMU_EXTRA:-})
 	printf '%q ' "${qemu[@]}" >"$out/qemu.cmd"
 	echo >>"$out/qemu.cmd"
@@ -330,6 +355,9 @@ run_kernel() {
 	[ "$MODE" = demo ] && append="$append quiet"
 	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}${VM_SLOW:-}" ] && append="$append iogroupvm.timeout=$(prog_timeout)"
+	[ -n "${VM_SLOW:-}" ] && append="$append iogroupvm.slow=$VM_SLOW"
+	[ -n "${IOGROUP_STRESS_SECONDS:-}" ] && append="$append iogroupvm.stress_seconds=$IOGROUP_STRESS_SECONDS"
+	[ -n "${IOGROUP_STRESS_UNLOADS:-}" ] && append="$append iogroupvm.stress_unloads=$IOGROUP_STRESS_UNLOADS"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
 	rc=0
@@ -399,10 +427,7 @@ boot_claims_run() {
 	ln -sf ../initramfs.gz "$out/initramfs.gz"
 	say "$series: boot-time claims boot (console: $out/console.log)"
 	t=$(now)
-	# no_timer_check: an overloaded host can make TCG fail the early
-	# IO-APIC timer check ("timer doesn't work through Interrupt-remapped
-	# IO-APIC" panic), nothing this boot is about.
-	boot_vm "$out" "iogroupvm.mode=boot no_timer_check${VM_APPEND:+ $VM_APPEND}" || rc=$?
+	boot_vm "$out" "iogroupvm.mode=boot${VM_APPEND:+ $VM_APPEND}" || rc=$?
 	TIME_BOOT2=$(( $(now) - t ))
 	echo "qemu exited with status $rc after ${TIME_BOOT2}s"
 	if [ "$rc" -eq 0 ] && grep -q 'iogroup-vm: powering off' "$out/console.log"; then

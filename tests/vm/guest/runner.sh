@@ -4,7 +4,8 @@
 #
 # Runs every executable listed in /tests/run.list (one path per line, relative
 # to /tests, '#' comments and blank lines ignored), in order, from /tests, each
-# under `timeout $IOGROUP_VM_TIMEOUT` (default 120 s) with stdin /dev/null.
+# under `timeout $IOGROUP_VM_TIMEOUT` (default 240 s) with stdin /dev/null.
+# A line `PATH timeout=S` gives that program S seconds instead.
 # Emits one KTAP document:
 #
 #   TAP version 13
@@ -25,7 +26,7 @@
 # Programs get the environment of /run/iogroup-vm.env (IOGROUP_VM_NIC, ...).
 
 TESTDIR=/tests
-PROG_TIMEOUT=${IOGROUP_VM_TIMEOUT:-120}
+PROG_TIMEOUT=${IOGROUP_VM_TIMEOUT:-240}
 DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|KASAN|refcount_t|general protection|blocked for more than|detected stall'
 TAINT_OK=$((4096 | 8192))	# O (out-of-tree) and E (unsigned)
 # Report headers of the debug kernel's checkers (tests/vm/debug.config):
@@ -135,11 +136,11 @@ kill_group() {	# kill_group PGID: SIGKILL it, wait up to 15 s, else stop the VM
 	done
 }
 
-run_prog() {	# run_prog CMD: prints the output, leaves the status in $rcfile
-	setsid "$1" </dev/null 2>&1 &
+run_prog() {	# run_prog CMD SECS: prints the output, leaves the status in $rcfile
+	setsid "$1" </dev/null 3<&- 2>&1 &
 	pid=$!
 	(
-		sleep "$PROG_TIMEOUT"
+		sleep "$2"
 		echo timeout >"$tofile"
 		kill -TERM -- "-$pid" 2>/dev/null
 		sleep 5
@@ -160,16 +161,22 @@ run_prog() {	# run_prog CMD: prints the output, leaves the status in $rcfile
 rcfile=/tmp/runner.rc
 tofile=/tmp/runner.timeout
 cd "$TESTDIR" || exit 1
-for p in $progs; do
+while read -r p opts <&3; do
+	[ -n "$p" ] || continue
 	name=$p
+	secs=$PROG_TIMEOUT
+	for o in $opts; do
+		# a slow kernel (VM_SLOW of its series) scales it too
+		case $o in timeout=*) secs=$((${o#timeout=} * ${IOGROUP_VM_SLOW:-1})) ;; esac
+	done
 	echo "# run $name"
 	case $p in /*) cmd=$p ;; *) cmd=./${p#./} ;; esac
 	echo 255 >"$rcfile"
 	rm -f "$tofile"
-	run_prog "$cmd" 2>&1 | indent
+	run_prog "$cmd" "$secs" 2>&1 | indent
 	rc=$(cat "$rcfile")
 	if [ -f "$tofile" ]; then
-		echo "# $name: killed after ${PROG_TIMEOUT}s (exit status $rc)"
+		echo "# $name: killed after ${secs}s (exit status $rc)"
 		result 1 "$name" "TIMEOUT"
 	else
 		case $rc in
@@ -178,7 +185,9 @@ for p in $progs; do
 		esac
 	fi
 	cd "$TESTDIR"
-done
+done 3<<EOF
+$progs
+EOF
 
 # -- final checks ---------------------------------------------------------------
 bad=$(dmesg_bad 0)

@@ -7,6 +7,8 @@
 #   1b36:000e pcie-pci-bridge behind a root port, with an e1000 (8086:100e)
 #             and a second edu behind it     one multi-device group
 #   1af4:1044 virtio-rng behind a root port  has a driver (virtio-pci)
+#   a second e1000e and a third edu, each alone behind a root port: the
+#             hot-plug devices (qemu ids hpnic, hpedu; tests/stress)
 
 pci_id() {	# BDF -> vendor:device
 	local d=/sys/bus/pci/devices/$1
@@ -47,20 +49,25 @@ topology_print() {
 	[ "$n" -gt 0 ] || echo "iogroup-vm:   (none: is the IOMMU enabled?)"
 }
 
-# Sets NIC EDU EDU2 BRIDGE NIC2 RNG (first match of each) and MULTI_GROUP.
+# Sets NIC EDU EDU2 BRIDGE NIC2 RNG (first match of each), HP_NIC HP_EDU
+# and MULTI_GROUP.
 topology_find() {
 	NIC=$(pci_find 8086:10d3 | head -n 1)
 	NIC2=$(pci_find 8086:100e | head -n 1)
 	BRIDGE=$(pci_find 1b36:000e | head -n 1)
 	RNG=$(pci_find 1af4:1044 | head -n 1)
-	EDU= EDU2=
+	EDU= EDU2= HP_EDU=
 	for d in $(pci_find 1234:11e8); do
-		if [ "$(group_devices "$(pci_group "$d")" | wc -l)" -eq 1 ]; then
+		if [ "$(group_devices "$(pci_group "$d")" | wc -l)" -ne 1 ]; then
+			EDU2=$d
+		elif [ -z "$EDU" ]; then
 			EDU=$d
 		else
-			EDU2=$d
+			HP_EDU=$d
 		fi
 	done
+	# the hot-plug devices (qemu ids hpnic, hpedu), behind root ports
+	HP_NIC=$(pci_find 8086:10d3 | sed -n 2p)
 	MULTI_GROUP=
 	[ -n "$BRIDGE" ] && MULTI_GROUP=$(pci_group "$BRIDGE")
 }
@@ -78,6 +85,8 @@ topology_env() {
 	IOGROUP_VM_MULTI_EDU=$EDU2
 	IOGROUP_VM_BRIDGE=$BRIDGE
 	IOGROUP_VM_RNG=$RNG
+	IOGROUP_VM_HP_NIC=$HP_NIC
+	IOGROUP_VM_HP_EDU=$HP_EDU
 	EOF
 }
 
