@@ -19,7 +19,7 @@ STYLE_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/comp
 CHECKPATCH := $(IOGROUP_CACHE)/checkpatch/checkpatch.pl
 
 .PHONY: all module cli tests deps demo check check-matrix selfcheck style dkms-install \
-	install clean help ksft
+	install clean help ksft bench
 
 all: module cli
 
@@ -58,6 +58,14 @@ check-matrix: deps
 	     !skip { print } /<!-- matrix:begin -->/ { skip = 1 }' \
 		build/vm/matrix.md README.md >README.md.new && mv README.md.new README.md; \
 	exit $$rc
+
+# The benchmark VM (hundreds of IOMMU groups, BENCH_PORTS=128 root ports
+# with an edu each) on the first kernel of KERNELS: the table goes to
+# BENCH.md.
+bench: deps
+	IOGROUP_BUILD=$(CURDIR)/build/vm-bench \
+		tests/vm/run.sh --bench --kernels "$(firstword $(KERNELS))"
+	cp build/vm-bench/bench.md BENCH.md
 
 # The VM pipeline's own test (KTAP parsing and counting, timeouts, ...).
 selfcheck: deps
@@ -104,6 +112,8 @@ help:
 	@echo "                KERNELS=\"$(KERNELS)\"; ends with 'N passed, N failed'"
 	@echo "  demo          boot the VM and show the CLI at work"
 	@echo "  selfcheck     test the VM test pipeline itself"
+	@echo "  bench         boot a VM with hundreds of IOMMU groups, measure iogroup"
+	@echo "                against the alternatives, write BENCH.md"
 	@echo "  style         checkpatch.pl --no-tree -f on module/ (STYLE_FLAGS=--strict)"
 	@echo "  dkms-install  copy the DKMS source to \$$DESTDIR/usr/src/iogroup-$(VERSION)"
 	@echo "                and 'dkms add' it when DESTDIR is empty"

@@ -53,6 +53,7 @@ struct iogroup_claim {
 	u64 since;
 	struct list_head unbound;
 	struct iogroup_compat_claim compat;
+	struct rcu_work free_work;	/* frees it after a grace period */
 };
 
 static DEFINE_MUTEX(iogroup_claim_lock);
@@ -63,6 +64,8 @@ static DEFINE_XARRAY(iogroup_vetoes);
 
 static void iogroup_reaper_fn(struct work_struct *work);
 static DECLARE_WORK(iogroup_reaper, iogroup_reaper_fn);
+/* frees released claims once no RCU reader can see them */
+static struct workqueue_struct *iogroup_claims_wq;
 
 /*
  * An extack message with the names of what is at fault.  Kernels before
@@ -280,34 +283,50 @@ out:
 	return ret;
 }
 
-/* Probe again the devices a claim unbound (if asked to), drop them. */
-static void iogroup_claim_restore(struct iogroup_claim *c, bool probe)
+/* Probe again the devices a claim unbound. */
+static void iogroup_claim_restore(struct iogroup_claim *c)
 {
+	struct iogroup_unbound *u;
+
+	list_for_each_entry(u, &c->unbound, node)
+		if (!READ_ONCE(u->dev->driver) && device_attach(u->dev) < 0)
+			dev_warn(u->dev, "iogroup: probing %s again failed\n",
+				 u->driver);
+}
+
+/* A released claim, once no RCU reader can see it any more. */
+static void iogroup_claim_free_fn(struct work_struct *work)
+{
+	struct iogroup_claim *c = container_of(to_rcu_work(work),
+					       struct iogroup_claim, free_work);
 	struct iogroup_unbound *u, *tmp;
 
 	list_for_each_entry_safe(u, tmp, &c->unbound, node) {
-		if (probe && !READ_ONCE(u->dev->driver) &&
-		    device_attach(u->dev) < 0)
-			dev_warn(u->dev, "iogroup: probing %s again failed\n",
-				 u->driver);
-		list_del(&u->node);
 		put_device(u->dev);
 		kfree(u);
 	}
+	iommu_group_put(c->grp);
+	kfree(c);
 }
 
-/* Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held. */
+/*
+ * Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held.  A
+ * probe that starts after the veto is erased sees it gone, so drivers can
+ * be probed again at once; the veto, the notifier and dumps may still be
+ * looking at the claim itself, which is freed after a grace period
+ * (without waiting for one here: a claim+release cycle is on the path of
+ * every VM start).
+ */
 static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
 	if (c->owned)
 		iogroup_compat_unclaim(c->grp, &c->compat, c);
 	xa_erase(&iogroup_claims, c->group_id);
 	xa_erase(&iogroup_vetoes, c->group_id);
-	/* the veto, the notifier and dumps may still look at it */
-	synchronize_rcu();
-	iogroup_claim_restore(c, probe);
-	iommu_group_put(c->grp);
-	kfree(c);
+	if (probe)
+		iogroup_claim_restore(c);
+	INIT_RCU_WORK(&c->free_work, iogroup_claim_free_fn);
+	queue_rcu_work(iogroup_claims_wq, &c->free_work);
 }
 
 /* Say why the kernel refused ownership. */
@@ -502,7 +521,15 @@ static struct notifier_block iogroup_netlink_nb = {
  */
 int iogroup_claims_init(void)
 {
-	return netlink_register_notifier(&iogroup_netlink_nb);
+	int ret;
+
+	iogroup_claims_wq = alloc_workqueue("iogroup_claims", 0, 0);
+	if (!iogroup_claims_wq)
+		return -ENOMEM;
+	ret = netlink_register_notifier(&iogroup_netlink_nb);
+	if (ret)
+		destroy_workqueue(iogroup_claims_wq);
+	return ret;
 }
 
 /**
@@ -524,6 +551,9 @@ void iogroup_claims_exit(void)
 		iogroup_claim_drop(c, c->restore);
 	}
 	mutex_unlock(&iogroup_claim_lock);
+	/* the frees queued by call_rcu, then the works they queued */
+	rcu_barrier();
+	destroy_workqueue(iogroup_claims_wq);
 	xa_destroy(&iogroup_claims);
 	xa_destroy(&iogroup_vetoes);
 }

@@ -846,27 +846,33 @@ struct iogroup_grp *iogroup_grp_by_device(const char *name)
  * iogroup_shadow_counts() - size of the shadow
  * @groups: groups held
  * @devices: devices held
- * @bytes: memory held
+ * @grp_bytes: memory the groups hold, as allocated (ksize())
+ * @dev_bytes: memory their devices hold, as allocated
  * @drift: groups that disagree with the kernel now
  *
  * iogroup_lock held.
  */
-void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *bytes, u32 *drift)
+void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *grp_bytes,
+			   u64 *dev_bytes, u32 *drift)
 {
+	struct iogroup_dev *d;
 	struct iogroup_grp *g;
 	unsigned long id;
 
 	*groups = 0;
 	*devices = 0;
+	*grp_bytes = 0;
+	*dev_bytes = 0;
 	*drift = 0;
 	xa_for_each(&iogroup_groups, id, g) {
 		(*groups)++;
 		*devices += g->ndevs;
+		*grp_bytes += ksize(g);
+		list_for_each_entry(d, &g->devs, node)
+			*dev_bytes += ksize(d);
 		if (g->drift[0])
 			(*drift)++;
 	}
-	*bytes = (u64)*groups * sizeof(struct iogroup_grp) +
-		 (u64)*devices * sizeof(struct iogroup_dev);
 }
 
 /**

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck] [-v]
+# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck | --bench] [-v]
 #
 # For each kernel series (default $KERNELS, else 6.1): fetch and extract the
 # Debian kernel (kernel.sh), build iogroup through DKMS against it (in a
@@ -15,6 +15,10 @@
 #   --demo       the guest runs tests/vm/demo.sh on the console instead
 #   --selfcheck  the guest runs tests/vm/selfcheck/ (the pipeline's own test)
 #                and the results are compared with selfcheck/expected
+#   --bench      the benchmark (make bench): BENCH_PORTS (default 128) more
+#                root ports with an edu each (2 IOMMU groups per port), the
+#                guest runs tests/bench/bench.sh; the table goes to
+#                build/vm/bench.md (tests/vm/bench-report.sh)
 #   -v           show the console while the VM runs
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
@@ -41,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--kernels=*) KERNELS=${1#*=} ;;
 	--demo) MODE=demo ;;
 	--selfcheck) MODE=selfcheck ;;
+	--bench) MODE=bench ;;
 	-v|--verbose) VERBOSE=1 ;;
 	-h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -129,10 +134,10 @@ build_userspace() {
 			host_result fail "build selfcheck" "$BUILD/selfcheck.log"
 		fi
 		export IOGROUP_VM_TIMEOUT=${IOGROUP_VM_TIMEOUT:-10}
-	elif [ "$MODE" = check ] && [ -n "${IOGROUP_VM_TESTS:-}" ]; then
+	elif [ "$MODE" != demo ] && [ -n "${IOGROUP_VM_TESTS:-}" ]; then
 		echo "using the prebuilt tests in IOGROUP_VM_TESTS=$IOGROUP_VM_TESTS"
 		TESTS_OUT=$(cd "$IOGROUP_VM_TESTS" && pwd)
-	elif [ "$MODE" = check ] && [ -f "$REPO/tests/Makefile" ]; then
+	elif [ "$MODE" != demo ] && [ -f "$REPO/tests/Makefile" ]; then
 		say "building the tests (make -C tests OUT=build/vm/tests)"
 		rm -rf "$BUILD/tests"
 		if make -C "$REPO/tests" OUT="$BUILD/tests" KSFT_DIR="$CACHE/ksft" \
@@ -141,6 +146,9 @@ build_userspace() {
 			[ -f "$TESTS_OUT/run.list" ] || { [ -f "$REPO/tests/run.list" ] &&
 				cp "$REPO/tests/run.list" "$TESTS_OUT/"; } || true
 			host_result pass "build tests"
+			# strace -c in the guest, to show where the time goes
+			[ "$MODE" = bench ] && command -v strace >/dev/null &&
+				command -v strace >>"$TESTS_OUT/host-bins"
 		else
 			host_result fail "build tests" "$BUILD/tests.log"
 		fi
@@ -193,6 +201,10 @@ vm_timeout() {
 		echo "$VM_TIMEOUT"
 		return
 	fi
+	if [ "$MODE" = bench ]; then
+		echo 3600
+		return
+	fi
 	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/run.list" ]; then
 		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | grep -c '[^[:space:]]' || true)
 	fi
@@ -204,9 +216,26 @@ trap '[ -z "$QEMU_PID" ] || kill "$QEMU_PID" 2>/dev/null' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+# bench_devices: --bench's hundreds of IOMMU groups.  BENCH_PORTS PCIe root
+# ports (8 functions per slot of pcie.0 from slot 8; each has ACS, so each
+# is a group of its own) with an edu behind each (another group).
+bench_devices() {
+	local i s f mf
+	[ "$MODE" = bench ] || return 0
+	for ((i = 0; i < ${BENCH_PORTS:-128}; i++)); do
+		s=$((8 + i / 8)) f=$((i % 8)) mf=
+		[ "$f" = 0 ] && mf=,multifunction=on
+		printf -- '-device pcie-root-port,id=brp%d,bus=pcie.0,addr=%x.%d,chassis=%d%s ' \
+			"$i" "$s" "$f" $((i + 10)) "$mf"
+		printf -- '-device edu,bus=brp%d ' "$i"
+	done
+}
+
 boot_vm() {
 	local out=$1 append=$2 rc=0 vm_timeout
 	vm_timeout=$(vm_timeout)
+	# shellcheck disable=SC2207
+	local bench=($(bench_devices))
 	local qemu=(timeout --foreground -k 10 "$vm_timeout" qemu-system-x86_64
 		-machine q35 -accel tcg -cpu max -smp 2 -m 1G
 		-nographic -no-reboot -vga none -nic none -monitor none
@@ -224,6 +253,7 @@ boot_vm() {
 		# a virtio device behind its own root port
 		-device pcie-root-port,id=rp2,bus=pcie.0,addr=05.0,chassis=2
 		-device virtio-rng-pci,bus=rp2
+		"${bench[@]}"
 		-serial stdio -serial "file:$out/ktap.log"
 		-kernel "$VMLINUZ" -initrd "$out/initramfs.gz"
 		-append "console=ttyS0 intel_iommu=on panic=-1 $append"
@@ -284,6 +314,8 @@ run_kernel() {
 	local append="iogroupvm.mode=$MODE"
 	[ "$MODE" = selfcheck ] && append="iogroupvm.mode=check"
 	[ "$MODE" = demo ] && append="$append quiet"
+	# no PCIe port services: 128 root ports probe in minutes under TCG
+	[ "$MODE" = bench ] && append="$append quiet pcie_ports=compat"
 	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroupvm.timeout=$IOGROUP_VM_TIMEOUT"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
@@ -320,6 +352,15 @@ run_kernel() {
 		host_result pass "${p}console clean"
 	fi
 
+	if [ "$MODE" = bench ]; then
+		if grep -q '^BENCH done' "$out/ktap.log" &&
+		   "$VM_DIR/bench-report.sh" "$out/ktap.log" "$BUILD/bench.md"; then
+			host_result pass "${p}bench"
+		else
+			host_result fail "${p}bench" "$out/ktap.log"
+		fi
+		return
+	fi
 	if [ "$MODE" = demo ]; then
 		if grep -q 'iogroup-vm: demo exited with status 0' "$out/console.log"; then
 			host_result pass "${p}demo"
@@ -369,6 +410,17 @@ for k in $KERNELS; do
 	run_kernel "$k"
 	TIMES="$TIMES$k: fetch ${TIME_FETCH}s, dkms ${TIME_DKMS}s, vm ${TIME_BOOT}s; "
 done
+
+if [ "$MODE" = bench ]; then
+	if grep -q '^fail' "$RESULTS"; then
+		show_failures
+		say "bench FAILED (build/vm/<series>/ktap.log)"
+		exit 1
+	fi
+	say "bench: build/vm/bench.md"
+	cat "$BUILD/bench.md"
+	exit 0
+fi
 
 if [ "$MODE" = demo ]; then
 	if grep -q '^fail' "$RESULTS"; then
