@@ -191,6 +191,11 @@ out:
 
 /*
  * Check that group @id exists and nobody owns it; take a reference on it.
+ * The shadow may lag the kernel by the hook events still queued.  When it
+ * allows the claim it is taken as it is (the kernel refuses an owned group
+ * by itself, and iogroup_claim_refused() explains why from a flushed
+ * shadow); before it refuses, it is brought up to date, so that no refusal
+ * is stale.  A claim on a VM's start path thus never waits for the worker.
  * iogroup_claim_lock held.
  */
 static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
@@ -198,6 +203,7 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 {
 	struct iogroup_claim *c;
 	struct iogroup_grp *g;
+	bool fresh = false;
 	int ret = 0;
 
 	c = xa_load(&iogroup_claims, id);
@@ -209,9 +215,15 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 		return -EBUSY;
 	}
 
-	iogroup_shadow_flush();
+again:
 	mutex_lock(&iogroup_lock);
 	g = xa_load(&iogroup_groups, id);
+	if (!fresh && (!g || g->owner == IOGROUP_OWNER_USER)) {
+		mutex_unlock(&iogroup_lock);
+		iogroup_shadow_flush();
+		fresh = true;
+		goto again;
+	}
 	if (!g) {
 		iogroup_errmsg(extack, "no IOMMU group %u", id);
 		ret = -ENOENT;
@@ -333,13 +345,25 @@ static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 static int iogroup_claim_refused(struct iogroup_claim *c, int ret,
 				 struct netlink_ext_ack *extack)
 {
+	struct iogroup_grp *g;
+
 	if (ret == -EPERM) {
 		/* a driver bound while we were not looking, or an owner */
 		if (iogroup_claim_unbind(c, false, extack))
 			return -EBUSY;
-		iogroup_errmsg(extack,
-			       "group %u is owned already (a user-space owner holds it)",
-			       c->group_id);
+		/* the shadow names the owner once its events are applied */
+		iogroup_shadow_flush();
+		mutex_lock(&iogroup_lock);
+		g = xa_load(&iogroup_groups, c->group_id);
+		if (g && g->owner == IOGROUP_OWNER_USER && g->user.pid)
+			iogroup_errmsg(extack,
+				       "group %u is owned by user space: pid %d (%s)",
+				       c->group_id, g->user.pid, g->user.comm);
+		else
+			iogroup_errmsg(extack,
+				       "group %u is owned already (a user-space owner holds it)",
+				       c->group_id);
+		mutex_unlock(&iogroup_lock);
 		return -EBUSY;
 	}
 	if (ret == -EBUSY) {

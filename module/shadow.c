@@ -868,8 +868,11 @@ void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *grp_bytes,
 		(*groups)++;
 		*devices += g->ndevs;
 		*grp_bytes += ksize(g);
-		list_for_each_entry(d, &g->devs, node)
-			*dev_bytes += ksize(d);
+		list_for_each_entry(d, &g->devs, node) {
+			size_t sz = ksize(d);
+
+			*dev_bytes += sz;
+		}
 		if (g->drift[0])
 			(*drift)++;
 	}
@@ -884,7 +887,8 @@ void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *grp_bytes,
  */
 int iogroup_shadow_init(void)
 {
-	iogroup_wq = alloc_ordered_workqueue("iogroup", 0);
+	/* high priority: events should reach watchers right after the change */
+	iogroup_wq = alloc_ordered_workqueue("iogroup", WQ_HIGHPRI);
 	if (!iogroup_wq)
 		return -ENOMEM;
 	return 0;

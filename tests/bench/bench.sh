@@ -11,14 +11,22 @@
 # Order: memory (module loaded on a quiet system), probe overhead, claim
 # cost, event latency, then the listings while devices are removed to
 # shrink the system to 64 and 16 groups (last: removed devices stay gone).
-HERE=$(cd "$(dirname "$0")" && pwd)
-B=$HERE/bench
+B=$(cd "$(dirname "$0")" && pwd)	# /tests/bench
+JSONQ=$B/../jsonq
 CYCLES=$B/cycles
 TBENCH=$B/tbench
-export PATH=$PATH:$HERE
 
 say() { echo "BENCH $*"; }
 diag() { echo "# $*"; }
+# die: stop the whole bench (from a command substitution too: $$ is ours)
+die() { echo "# bench: $*" >&2; kill -TERM $$; exit 1; }
+# m WHAT CMD...: CMD's output, or stop the bench (no "BENCH done")
+m() {
+	_w=$1
+	shift
+	_o=$("$@") || die "$_w failed: $*"
+	echo "$_o"
+}
 ngroups() { ls /sys/kernel/iommu_groups | wc -l; }
 unload() { lsmod | grep -q '^iogroup ' && rmmod iogroup; }
 load() { lsmod | grep -q '^iogroup ' || modprobe iogroup; }
@@ -56,7 +64,7 @@ load
 iogroup stats -j >/tmp/stats.json	# waits for the first scan's events
 sleep 1
 s1=$(slab_bytes) m1=$(meminfo_slab)
-st() { "$HERE/jsonq" ".$1" </tmp/stats.json; }
+st() { "$JSONQ" ".$1" </tmp/stats.json; }
 say memory groups="$(st groups)" devices="$(st devices)" \
 	group_bytes="$(st group_bytes)" device_bytes="$(st device_bytes)" \
 	bytes="$(st bytes)" slabinfo_delta=$((s1 - s0)) meminfo_slab_delta=$((m1 - m0))
@@ -65,9 +73,9 @@ say memory groups="$(st groups)" devices="$(st devices)" \
 echo pci-stub >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 for r in 1 2 3 4; do
 	unload
-	say probe round=$r iogroup=unloaded $("$CYCLES" bind "$EDU_BIND" pci-stub 40)
+	say probe round=$r iogroup=unloaded $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
 	load
-	say probe round=$r iogroup=loaded $("$CYCLES" bind "$EDU_BIND" pci-stub 40)
+	say probe round=$r iogroup=loaded $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
 done
 echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 
@@ -75,13 +83,13 @@ echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 G=$(group_of "$EDU_CLAIM")
 echo vfio-pci >"/sys/bus/pci/devices/$EDU_CLAIM/driver_override"
 echo "$EDU_CLAIM" >/sys/bus/pci/drivers/vfio-pci/bind
-say claim group="$G" $("$CYCLES" claim "$G" 200)
+say claim group="$G" $(m claim "$CYCLES" claim "$G" 200)
 echo "$EDU_CLAIM" >/sys/bus/pci/drivers/vfio-pci/unbind
 echo >"/sys/bus/pci/devices/$EDU_CLAIM/driver_override"
 
 # -------------------------------------------------------- event latency
 echo pci-stub >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
-say event $("$CYCLES" event "$EDU_EVENT" pci-stub 200)
+say event $(m event "$CYCLES" event "$EDU_EVENT" pci-stub 200)
 echo >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
 
 # ------------------------------------------------------------- listings
@@ -89,9 +97,9 @@ echo >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
 # (sysfs remove: the groups really go away) down to 64 and 16 groups.
 list_round() {
 	n=$(ngroups)
-	say list groups="$n" tool=iogroup $("$TBENCH" "$1" iogroup list -j)
-	say list groups="$n" tool=sysfs_walk $("$TBENCH" "$1" "$B/sysfs_walk")
-	say list groups="$n" tool=shell_loop $("$TBENCH" "$2" "$B/shell_loop.sh")
+	say list groups="$n" tool=iogroup $(m list "$TBENCH" "$1" iogroup list -j)
+	say list groups="$n" tool=sysfs_walk $(m list "$TBENCH" "$1" "$B/sysfs_walk")
+	say list groups="$n" tool=shell_loop $(m list "$TBENCH" "$2" "$B/shell_loop.sh")
 }
 
 shrink_to() {	# remove bench root ports (2 groups each), then edus
@@ -120,8 +128,16 @@ if command -v strace >/dev/null; then
 	done
 fi
 
+# TCG translates guest code per virtual address: with ASLR each run of a
+# program translates the code of its libraries again, a cost no CPU has.
+# The listings run without ASLR, all three alike; one round with it first.
+n=$(ngroups)
+say list_aslr groups="$n" tool=iogroup $(m list "$TBENCH" 20 iogroup list -j)
+say list_aslr groups="$n" tool=sysfs_walk $(m list "$TBENCH" 20 "$B/sysfs_walk")
+echo 0 >/proc/sys/kernel/randomize_va_space
 list_round 40 3
 for n in 64 16; do
+	[ "$(ngroups)" -gt "$n" ] || continue
 	shrink_to "$n"
 	list_round 40 5
 done

@@ -36,6 +36,7 @@ $2 == "event" { event = $0 }
 $2 == "syscalls" { sc[kv($0, "tool")] = kv($0, "calls"); scg = kv($0, "groups") }
 $2 == "probe" && kv($0, "iogroup") == "loaded" { pl[++npl] = kv($0, "median") }
 $2 == "probe" && kv($0, "iogroup") == "unloaded" { pu[++npu] = kv($0, "median") }
+$2 == "list_aslr" { la[kv($0, "tool")] = kv($0, "median_us"); lag = kv($0, "groups") }
 $2 == "list" {
 	g = kv($0, "groups")
 	if (!(g in seen)) { seen[g] = 1; order[++ng] = g }
@@ -67,6 +68,9 @@ END {
 	a = lt[big, "iogroup"]; b = lt[big, "sysfs_walk"]; c = lt[big, "shell_loop"]
 	printf "\nGoal at %d groups: >= 5x faster than the C walk: %.2fx, %s; >= 100x faster than the shell loop: %.0fx, %s.\n", \
 		big, b / a, ok(b / a >= 5), c / a, ok(c / a >= 100)
+	if (lag != "")
+		printf "The rows above run with ASLR off (TCG translates code per virtual address, so with ASLR\nevery run translates its libraries again, which no CPU does). With ASLR on, at %d groups:\n`iogroup list -j` %s ms, sysfs walk %s ms: %.2fx.\n", \
+			lag, ms(la["iogroup"]), ms(la["sysfs_walk"]), la["sysfs_walk"] / la["iogroup"]
 	if (scg != "")
 		printf "System calls of one run at %d groups (strace -c -f): iogroup list -j %s, sysfs_walk %s.\n", \
 			scg, sc["iogroup"], sc["sysfs_walk"]
