@@ -147,8 +147,9 @@ build_userspace() {
 				cp "$REPO/tests/run.list" "$TESTS_OUT/"; } || true
 			host_result pass "build tests"
 			# strace -c in the guest, to show where the time goes
-			[ "$MODE" = bench ] && command -v strace >/dev/null &&
+			if [ "$MODE" = bench ] && command -v strace >/dev/null; then
 				command -v strace >>"$TESTS_OUT/host-bins"
+			fi
 		else
 			host_result fail "build tests" "$BUILD/tests.log"
 		fi
