@@ -35,6 +35,10 @@ load() { lsmod | grep -q '^iogroup ' || modprobe iogroup; }
 slab_bytes() {
 	awk 'NR > 2 { s += $2 * $4 } END { printf "%d\n", s }' /proc/slabinfo
 }
+# the same, kmalloc caches only (where the shadow's groups and devices are)
+kmalloc_bytes() {
+	awk 'NR > 2 && $1 ~ /^kmalloc-[0-9]/ { s += $2 * $4 } END { printf "%d\n", s }' /proc/slabinfo
+}
 meminfo_slab() { awk '/^Slab:/ { print $2 * 1024 }' /proc/meminfo; }
 
 # The bench devices: edu endpoints (1234:11e8), each alone behind its own
@@ -59,15 +63,16 @@ EDU_BIND=$1 EDU_CLAIM=$2 EDU_EVENT=$3
 unload
 sync; echo 3 >/proc/sys/vm/drop_caches
 sleep 1
-s0=$(slab_bytes) m0=$(meminfo_slab)
+s0=$(slab_bytes) m0=$(meminfo_slab) k0=$(kmalloc_bytes)
 load
 iogroup stats -j >/tmp/stats.json	# waits for the first scan's events
 sleep 1
-s1=$(slab_bytes) m1=$(meminfo_slab)
+s1=$(slab_bytes) m1=$(meminfo_slab) k1=$(kmalloc_bytes)
 st() { "$JSONQ" ".$1" </tmp/stats.json; }
 say memory groups="$(st groups)" devices="$(st devices)" \
 	group_bytes="$(st group_bytes)" device_bytes="$(st device_bytes)" \
-	bytes="$(st bytes)" slabinfo_delta=$((s1 - s0)) meminfo_slab_delta=$((m1 - m0))
+	bytes="$(st bytes)" slabinfo_delta=$((s1 - s0)) meminfo_slab_delta=$((m1 - m0)) \
+	kmalloc_delta=$((k1 - k0))
 
 # ------------------------------------------------------- probe overhead
 echo pci-stub >"/sys/bus/pci/devices/$EDU_BIND/driver_override"

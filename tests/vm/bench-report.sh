@@ -26,7 +26,7 @@ function ok(b) { return b ? "met" : "**missed**" }
 function median(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++)
 		for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 $2 == "env" { env = $0 }
@@ -105,6 +105,8 @@ END {
 	printf "| per group (STATS group_bytes / groups) | %.0f |\n", kv(mem, "group_bytes") / g
 	printf "| per device (STATS device_bytes / devices) | %.0f |\n", kv(mem, "device_bytes") / d
 	printf "| module accounting, %d groups + %d devices (STATS bytes) | %d |\n", g, d, kv(mem, "bytes")
+	if (kv(mem, "kmalloc_delta") != "")
+		printf "| kmalloc caches growth when loading (/proc/slabinfo kmalloc-N) | %d |\n", kv(mem, "kmalloc_delta")
 	printf "| slab growth when loading (/proc/slabinfo active objects) | %d |\n", kv(mem, "slabinfo_delta")
 	printf "| slab growth when loading (/proc/meminfo Slab) | %d |\n", kv(mem, "meminfo_slab_delta")
 	printf "\nThe slab growth also holds what loading costs besides the shadow (kprobes, the genetlink\n"
