@@ -25,6 +25,7 @@
 # VM_TIMEOUT (whole VM, default 240 s + 150 s per test program),
 # IOGROUP_VM_TIMEOUT (per test program in the guest, default 120 s),
 # IOGROUP_BUILD (output directory, default build/vm),
+# IOGROUP_VM_APPEND (more kernel parameters, e.g. no_timer_check on a busy host),
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
 # /tests instead of building tests/).
 set -euo pipefail
@@ -323,6 +324,7 @@ run_kernel() {
 	[ "$MODE" = bench ] &&
 		append="$append quiet pcie_ports=compat nosoftlockup no_timer_check"
 	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
+	[ -n "${IOGROUP_VM_APPEND:-}" ] && append="$append $IOGROUP_VM_APPEND"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}" ] && append="$append iogroupvm.timeout=$IOGROUP_VM_TIMEOUT"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
