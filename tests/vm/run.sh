@@ -48,7 +48,8 @@ while [ $# -gt 0 ]; do
 	--selfcheck) MODE=selfcheck ;;
 	--bench) MODE=bench ;;
 	-v|--verbose) VERBOSE=1 ;;
-	-h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 && !/^#/ { exit } NR > 2' "$0" |
+		sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
