@@ -322,12 +322,11 @@ static void iogroup_claim_free_fn(struct work_struct *work)
 }
 
 /*
- * Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held.  A
- * probe that starts after the veto is erased sees it gone, so drivers can
- * be probed again at once; the veto, the notifier and dumps may still be
- * looking at the claim itself, which is freed after a grace period
- * (without waiting for one here: a claim+release cycle is on the path of
- * every VM start).
+ * Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held.  The
+ * veto, the notifier and dumps may still be looking at the claim: it is
+ * freed after a grace period, waited for here only when drivers are to be
+ * probed again (a claim+release cycle without unbound drivers is on the
+ * path of every VM start).
  */
 static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
@@ -335,8 +334,11 @@ static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 		iogroup_compat_unclaim(c->grp, &c->compat, c);
 	xa_erase(&iogroup_claims, c->group_id);
 	xa_erase(&iogroup_vetoes, c->group_id);
-	if (probe)
+	if (probe && !list_empty(&c->unbound)) {
+		/* drivers come back once no veto can be seen any more */
+		synchronize_rcu();
 		iogroup_claim_restore(c);
+	}
 	INIT_RCU_WORK(&c->free_work, iogroup_claim_free_fn);
 	queue_rcu_work(iogroup_claims_wq, &c->free_work);
 }
