@@ -19,7 +19,7 @@ STYLE_FILES := $(filter-out %.mod.c,$(wildcard module/*.c module/*.h module/comp
 CHECKPATCH := $(IOGROUP_CACHE)/checkpatch/checkpatch.pl
 
 .PHONY: all module cli tests deps demo check check-matrix selfcheck style dkms-install \
-	install clean help ksft deb check-deb check-debug
+	install clean help ksft deb check-deb check-debug bench
 
 all: module cli
 
@@ -63,6 +63,14 @@ check-matrix: deps
 # from linux-source-6.1 with tests/vm/debug.config (tests/vm/kernel.sh).
 check-debug: deps
 	tests/vm/run.sh --kernels 6.1-debug
+
+# The benchmark VM (hundreds of IOMMU groups, BENCH_PORTS=128 root ports
+# with an edu each) on the first kernel of KERNELS: the table goes to
+# BENCH.md.
+bench: deps
+	IOGROUP_BUILD=$(CURDIR)/build/vm-bench \
+		tests/vm/run.sh --bench --kernels "$(firstword $(KERNELS))"
+	cp build/vm-bench/bench.md BENCH.md
 
 # The VM pipeline's own test (KTAP parsing and counting, timeouts, ...).
 selfcheck: deps
@@ -130,6 +138,8 @@ help:
 	@echo "                built once (long) from linux-source-6.1 + tests/vm/debug.config"
 	@echo "  demo          boot the VM and show the CLI at work"
 	@echo "  selfcheck     test the VM test pipeline itself"
+	@echo "  bench         boot a VM with hundreds of IOMMU groups, measure iogroup"
+	@echo "                against the alternatives, write BENCH.md"
 	@echo "  style         checkpatch.pl --no-tree -f on module/ (STYLE_FLAGS=--strict)"
 	@echo "  dkms-install  copy the DKMS source to \$$DESTDIR/usr/src/iogroup-$(VERSION)"
 	@echo "                and 'dkms add' it when DESTDIR is empty"

@@ -54,6 +54,7 @@ struct iogroup_claim {
 	u64 since;
 	struct list_head unbound;
 	struct iogroup_compat_claim compat;
+	struct rcu_work free_work;	/* frees it after a grace period */
 };
 
 static DEFINE_MUTEX(iogroup_claim_lock);
@@ -64,6 +65,8 @@ static DEFINE_XARRAY(iogroup_vetoes);
 
 static void iogroup_reaper_fn(struct work_struct *work);
 static DECLARE_WORK(iogroup_reaper, iogroup_reaper_fn);
+/* frees released claims once no RCU reader can see them */
+static struct workqueue_struct *iogroup_claims_wq;
 
 /*
  * An extack message with the names of what is at fault.  Kernels before
@@ -189,6 +192,11 @@ out:
 
 /*
  * Check that group @id exists and nobody owns it; take a reference on it.
+ * The shadow may lag the kernel by the hook events still queued.  When it
+ * allows the claim it is taken as it is (the kernel refuses an owned group
+ * by itself, and iogroup_claim_refused() explains why from a flushed
+ * shadow); before it refuses, it is brought up to date, so that no refusal
+ * is stale.  A claim on a VM's start path thus never waits for the worker.
  * iogroup_claim_lock held.
  */
 static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
@@ -196,6 +204,7 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 {
 	struct iogroup_claim *c;
 	struct iogroup_grp *g;
+	bool fresh = false;
 	int ret = 0;
 
 	c = xa_load(&iogroup_claims, id);
@@ -207,9 +216,15 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 		return -EBUSY;
 	}
 
-	iogroup_shadow_flush();
+again:
 	mutex_lock(&iogroup_lock);
 	g = xa_load(&iogroup_groups, id);
+	if (!fresh && (!g || g->owner == IOGROUP_OWNER_USER)) {
+		mutex_unlock(&iogroup_lock);
+		iogroup_shadow_flush();
+		fresh = true;
+		goto again;
+	}
 	if (!g) {
 		iogroup_errmsg(extack, "no IOMMU group %u", id);
 		ret = -ENOENT;
@@ -281,47 +296,77 @@ out:
 	return ret;
 }
 
-/* Probe again the devices a claim unbound (if asked to), drop them. */
-static void iogroup_claim_restore(struct iogroup_claim *c, bool probe)
+/* Probe again the devices a claim unbound. */
+static void iogroup_claim_restore(struct iogroup_claim *c)
 {
+	struct iogroup_unbound *u;
+
+	list_for_each_entry(u, &c->unbound, node)
+		if (!READ_ONCE(u->dev->driver) && device_attach(u->dev) < 0)
+			dev_warn(u->dev, "iogroup: probing %s again failed\n",
+				 u->driver);
+}
+
+/* A released claim, once no RCU reader can see it any more. */
+static void iogroup_claim_free_fn(struct work_struct *work)
+{
+	struct iogroup_claim *c = container_of(to_rcu_work(work),
+					       struct iogroup_claim, free_work);
 	struct iogroup_unbound *u, *tmp;
 
 	list_for_each_entry_safe(u, tmp, &c->unbound, node) {
-		if (probe && !READ_ONCE(u->dev->driver) &&
-		    device_attach(u->dev) < 0)
-			dev_warn(u->dev, "iogroup: probing %s again failed\n",
-				 u->driver);
-		list_del(&u->node);
 		put_device(u->dev);
 		kfree(u);
 	}
+	iommu_group_put(c->grp);
+	kfree(c);
 }
 
-/* Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held. */
+/*
+ * Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held.  The
+ * veto, the notifier and dumps may still be looking at the claim: it is
+ * freed after a grace period, waited for here only when drivers are to be
+ * probed again (a claim+release cycle without unbound drivers is on the
+ * path of every VM start).
+ */
 static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
 	if (c->owned)
 		iogroup_compat_unclaim(c->grp, &c->compat, c);
 	xa_erase(&iogroup_claims, c->group_id);
 	xa_erase(&iogroup_vetoes, c->group_id);
-	/* the veto, the notifier and dumps may still look at it */
-	synchronize_rcu();
-	iogroup_claim_restore(c, probe);
-	iommu_group_put(c->grp);
-	kfree(c);
+	if (probe && !list_empty(&c->unbound)) {
+		/* drivers come back once no veto can be seen any more */
+		synchronize_rcu();
+		iogroup_claim_restore(c);
+	}
+	INIT_RCU_WORK(&c->free_work, iogroup_claim_free_fn);
+	queue_rcu_work(iogroup_claims_wq, &c->free_work);
 }
 
 /* Say why the kernel refused ownership. */
 static int iogroup_claim_refused(struct iogroup_claim *c, int ret,
 				 struct netlink_ext_ack *extack)
 {
+	struct iogroup_grp *g;
+
 	if (ret == -EPERM) {
 		/* a driver bound while we were not looking, or an owner */
 		if (iogroup_claim_unbind(c, false, extack))
 			return -EBUSY;
-		iogroup_errmsg(extack,
-			       "group %u is owned already (a user-space owner holds it)",
-			       c->group_id);
+		/* the shadow names the owner once its events are applied */
+		iogroup_shadow_flush();
+		mutex_lock(&iogroup_lock);
+		g = xa_load(&iogroup_groups, c->group_id);
+		if (g && g->owner == IOGROUP_OWNER_USER && g->user.pid)
+			iogroup_errmsg(extack,
+				       "group %u is owned by user space: pid %d (%s)",
+				       c->group_id, g->user.pid, g->user.comm);
+		else
+			iogroup_errmsg(extack,
+				       "group %u is owned already (a user-space owner holds it)",
+				       c->group_id);
+		mutex_unlock(&iogroup_lock);
 		return -EBUSY;
 	}
 	if (ret == -EBUSY) {
@@ -567,12 +612,21 @@ int iogroup_claims_init(void)
 {
 	int ret;
 
+	iogroup_claims_wq = alloc_workqueue("iogroup_claims", 0, 0);
+	if (!iogroup_claims_wq)
+		return -ENOMEM;
 	ret = netlink_register_notifier(&iogroup_netlink_nb);
 	if (ret)
-		return ret;
+		goto err_wq;
 	ret = bus_register_notifier(&pci_bus_type, &iogroup_bus_nb);
 	if (ret)
-		netlink_unregister_notifier(&iogroup_netlink_nb);
+		goto err_nl;
+	return 0;
+
+err_nl:
+	netlink_unregister_notifier(&iogroup_netlink_nb);
+err_wq:
+	destroy_workqueue(iogroup_claims_wq);
 	return ret;
 }
 
@@ -596,6 +650,9 @@ void iogroup_claims_exit(void)
 		iogroup_claim_drop(c, c->restore);
 	}
 	mutex_unlock(&iogroup_claim_lock);
+	/* the frees queued by call_rcu, then the works they queued */
+	rcu_barrier();
+	destroy_workqueue(iogroup_claims_wq);
 	xa_destroy(&iogroup_claims);
 	xa_destroy(&iogroup_vetoes);
 }

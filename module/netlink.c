@@ -277,8 +277,8 @@ static int iogroup_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct iogroup_stats *s = &iogroup_stats;
 	u32 groups, devices, drift;
+	u64 grp_bytes, dev_bytes;
 	struct sk_buff *msg;
-	u64 bytes;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -291,7 +291,7 @@ static int iogroup_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	iogroup_shadow_flush();
 	mutex_lock(&iogroup_lock);
-	iogroup_shadow_counts(&groups, &devices, &bytes, &drift);
+	iogroup_shadow_counts(&groups, &devices, &grp_bytes, &dev_bytes, &drift);
 	mutex_unlock(&iogroup_lock);
 
 #define PUT64(attr, v) nla_put_u64_64bit(msg, attr, v, IOGROUP_A_STATS_PAD)
@@ -310,7 +310,9 @@ static int iogroup_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    PUT64(IOGROUP_A_STATS_RESYNCS, atomic64_read(&s->resyncs)) ||
 	    PUT64(IOGROUP_A_STATS_DRIFT_CHECKS, atomic64_read(&s->drift_checks)) ||
 	    PUT64(IOGROUP_A_STATS_DRIFT_FOUND, atomic64_read(&s->drift_found)) ||
-	    PUT64(IOGROUP_A_STATS_BYTES, bytes) ||
+	    PUT64(IOGROUP_A_STATS_BYTES, grp_bytes + dev_bytes) ||
+	    PUT64(IOGROUP_A_STATS_GROUP_BYTES, grp_bytes) ||
+	    PUT64(IOGROUP_A_STATS_DEVICE_BYTES, dev_bytes) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_DRIFT_GROUPS, drift) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_GROUPS, groups) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_DEVICES, devices) ||

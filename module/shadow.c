@@ -477,6 +477,36 @@ static void iogroup_read_drivers_locked(struct list_head *devs)
 	}
 }
 
+/*
+ * What follows any change of a group: its derived state, an owner event if
+ * the owner changed, a new generation if anything did, the kernel's view,
+ * and a verification once nothing is in flight.
+ */
+static void iogroup_grp_settle(struct iogroup_grp *g,
+			       enum iogroup_owner_kind old_owner, pid_t old_pid,
+			       bool changed, bool notify, u64 now)
+{
+	if (!g->user.valid && (g->domain == IOGROUP_DOMAIN_DMA ||
+			       g->domain == IOGROUP_DOMAIN_DMA_FQ ||
+			       g->domain == IOGROUP_DOMAIN_IDENTITY))
+		g->default_domain = g->domain;
+
+	iogroup_grp_derive(g);
+	if (g->owner != old_owner ||
+	    (g->owner == IOGROUP_OWNER_USER && g->user.pid != old_pid)) {
+		changed = true;
+		if (notify)
+			iogroup_notify(IOGROUP_EVENT_OWNER_CHANGED, g, NULL, NULL,
+				       0, now);
+	}
+	if (changed) {
+		g->generation++;
+		iogroup_generation++;
+	}
+	g->kernel_claimed = iogroup_compat_owner_claimed(g->grp);
+	g->dirty = true;
+}
+
 /**
  * iogroup_grp_refresh() - read a group's membership and domain again
  * @g: the group; iogroup_lock held
@@ -544,25 +574,7 @@ static unsigned int iogroup_grp_refresh(struct iogroup_grp *g, bool repair,
 			iogroup_notify(IOGROUP_EVENT_DOMAIN_CHANGED, g, NULL,
 				       NULL, 0, now);
 	}
-	if (!g->user.valid && (g->domain == IOGROUP_DOMAIN_DMA ||
-			       g->domain == IOGROUP_DOMAIN_DMA_FQ ||
-			       g->domain == IOGROUP_DOMAIN_IDENTITY))
-		g->default_domain = g->domain;
-
-	iogroup_grp_derive(g);
-	if (g->owner != old_owner ||
-	    (g->owner == IOGROUP_OWNER_USER && g->user.pid != old_pid)) {
-		changed = true;
-		if (notify)
-			iogroup_notify(IOGROUP_EVENT_OWNER_CHANGED, g, NULL, NULL,
-				       0, now);
-	}
-	if (changed) {
-		g->generation++;
-		iogroup_generation++;
-	}
-	g->kernel_claimed = iogroup_compat_owner_claimed(g->grp);
-	g->dirty = true;
+	iogroup_grp_settle(g, old_owner, old_pid, changed, notify, now);
 	return g->ndevs;
 }
 
@@ -716,8 +728,10 @@ iogroup_shadow_dev(struct device *dev, struct iogroup_grp **gp)
 /* Apply one hook event.  iogroup_lock held. */
 static void iogroup_apply(struct iogroup_hook_event *ev)
 {
+	enum iogroup_owner_kind old_owner = IOGROUP_OWNER_NONE;
 	struct iogroup_grp *g = NULL;
 	struct iogroup_dev *d = NULL;
+	pid_t old_pid = 0;
 
 	switch (ev->type) {
 	case IOGROUP_HOOK_DROPPED:
@@ -726,7 +740,10 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 	case IOGROUP_HOOK_UNBOUND:
 	case IOGROUP_HOOK_BIND_FAILED:
 		d = iogroup_shadow_dev(ev->dev, &g);
-		if (!d) {
+		if (d) {
+			old_owner = g->owner;
+			old_pid = g->user.pid;
+		} else {
 			/* not seen join a group yet: read it now */
 			g = iogroup_grp_of(ev->dev, true);
 			if (g)
@@ -734,6 +751,8 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 			d = iogroup_shadow_dev(ev->dev, &g);
 			if (!d)
 				break;
+			old_owner = g->owner;
+			old_pid = g->user.pid;
 		}
 		if (ev->type == IOGROUP_HOOK_BOUND) {
 			strscpy(d->driver, ev->driver, sizeof(d->driver));
@@ -752,9 +771,12 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 			iogroup_notify(IOGROUP_EVENT_BIND_FAILED, g, d->name,
 				       ev->driver, ev->err, ev->ts);
 		}
-		g->generation++;
-		iogroup_generation++;
-		iogroup_grp_update(g, false, true);
+		/*
+		 * The event says what changed: no need to read the group's
+		 * membership again (the membership hooks do that), and the
+		 * verification that follows compares it all with the kernel.
+		 */
+		iogroup_grp_settle(g, old_owner, old_pid, true, true, ev->ts);
 		break;
 	case IOGROUP_HOOK_CLAIMED:
 	case IOGROUP_HOOK_UNCLAIMED:
@@ -981,27 +1003,36 @@ struct iogroup_grp *iogroup_grp_by_device(const char *name)
  * iogroup_shadow_counts() - size of the shadow
  * @groups: groups held
  * @devices: devices held
- * @bytes: memory held
+ * @grp_bytes: memory the groups hold, as allocated (ksize())
+ * @dev_bytes: memory their devices hold, as allocated
  * @drift: groups that disagree with the kernel now
  *
  * iogroup_lock held.
  */
-void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *bytes, u32 *drift)
+void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *grp_bytes,
+			   u64 *dev_bytes, u32 *drift)
 {
+	struct iogroup_dev *d;
 	struct iogroup_grp *g;
 	unsigned long id;
 
 	*groups = 0;
 	*devices = 0;
+	*grp_bytes = 0;
+	*dev_bytes = 0;
 	*drift = 0;
 	xa_for_each(&iogroup_groups, id, g) {
 		(*groups)++;
 		*devices += g->ndevs;
+		*grp_bytes += ksize(g);
+		list_for_each_entry(d, &g->devs, node) {
+			size_t sz = ksize(d);
+
+			*dev_bytes += sz;
+		}
 		if (g->drift[0])
 			(*drift)++;
 	}
-	*bytes = (u64)*groups * sizeof(struct iogroup_grp) +
-		 (u64)*devices * sizeof(struct iogroup_dev);
 }
 
 /**
@@ -1013,7 +1044,8 @@ void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *bytes, u32 *drift)
  */
 int iogroup_shadow_init(void)
 {
-	iogroup_wq = alloc_ordered_workqueue("iogroup", 0);
+	/* high priority: events should reach watchers right after the change */
+	iogroup_wq = alloc_ordered_workqueue("iogroup", WQ_HIGHPRI);
 	if (!iogroup_wq)
 		return -ENOMEM;
 	return 0;

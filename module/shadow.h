@@ -140,7 +140,8 @@ int iogroup_read_group(struct iommu_group *grp, struct list_head *devs);
 void iogroup_free_devs(struct list_head *devs);
 bool iogroup_dev_kernel_dma(const struct iogroup_dev *d);
 bool iogroup_dev_blocks_viability(const struct iogroup_dev *d);
-void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *bytes, u32 *drift);
+void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *grp_bytes,
+			   u64 *dev_bytes, u32 *drift);
 
 /* Implemented in hooks.c. */
 int iogroup_hooks_init(void);

@@ -910,6 +910,14 @@ TEST_F(nl, stats_all_counters)
 	ASSERT_LE(st.u64[IOGROUP_A_STATS_DRIFT_FOUND],
 		  st.u64[IOGROUP_A_STATS_DRIFT_CHECKS]);
 	ASSERT_LT(0, st.u64[IOGROUP_A_STATS_BYTES]);
+	ASSERT_EQ(st.u64[IOGROUP_A_STATS_BYTES],
+		  st.u64[IOGROUP_A_STATS_GROUP_BYTES] +
+		  st.u64[IOGROUP_A_STATS_DEVICE_BYTES]);
+	/* at least the structures' own sizes, per group and per device */
+	ASSERT_LE(st.u64[IOGROUP_A_STATS_GROUPS] * 64,
+		  st.u64[IOGROUP_A_STATS_GROUP_BYTES]);
+	ASSERT_LE(st.u64[IOGROUP_A_STATS_DEVICES] * 64,
+		  st.u64[IOGROUP_A_STATS_DEVICE_BYTES]);
 	/* every hook is a kernel function (ground truth: /proc/kallsyms) */
 	snprintf(hooks, sizeof(hooks), "%s", st.hooks);
 	for (tok = strtok_r(hooks, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck] [--packages] [-v]
+# tests/vm/run.sh [--kernels "6.1 ..."] [--demo | --selfcheck | --bench] [--packages] [-v]
 #
 # For each kernel series (default $KERNELS, else 6.1): fetch and extract the
 # Debian kernel (kernel.sh), build iogroup through DKMS against it (in a
@@ -17,6 +17,10 @@
 #                and the results are compared with selfcheck/expected
 #   --packages   also run tests/pkg/deb.sh (the Debian packages installed in
 #                Debian 12, their DKMS module booted; make check does)
+#   --bench      the benchmark (make bench): BENCH_PORTS (default 128) more
+#                root ports with an edu each (2 IOMMU groups per port), the
+#                guest runs tests/bench/bench.sh; the table goes to
+#                build/vm/bench.md (tests/vm/bench-report.sh)
 #   -v           show the console while the VM runs
 #
 # Environment: KERNELS, IOGROUP_CACHE (default ~/.cache/iogroup),
@@ -26,6 +30,7 @@
 # test's soak, default 150 s), IOGROUP_STRESS_UNLOADS (its unload cycles,
 # default 50),
 # IOGROUP_BUILD (output directory, default build/vm),
+# IOGROUP_VM_APPEND (more kernel parameters, e.g. no_timer_check on a busy host),
 # QEMU_EXTRA (more qemu arguments), IOGROUP_VM_TESTS (a directory to use as
 # /tests instead of building tests/), IOGROUP_KO (boot this module instead
 # of building one through DKMS; it must be built for the kernel booted),
@@ -52,8 +57,10 @@ while [ $# -gt 0 ]; do
 	--demo) MODE=demo ;;
 	--selfcheck) MODE=selfcheck ;;
 	--packages) PACKAGES=1 ;;
+	--bench) MODE=bench ;;
 	-v|--verbose) VERBOSE=1 ;;
-	-h|--help) sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 && !/^#/ { exit } NR > 2' "$0" |
+		sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -160,10 +167,10 @@ build_userspace() {
 			host_result fail "build selfcheck" "$BUILD/selfcheck.log"
 		fi
 		export IOGROUP_VM_TIMEOUT=${IOGROUP_VM_TIMEOUT:-10}
-	elif [ "$MODE" = check ] && [ -n "${IOGROUP_VM_TESTS:-}" ]; then
+	elif [ "$MODE" != demo ] && [ -n "${IOGROUP_VM_TESTS:-}" ]; then
 		echo "using the prebuilt tests in IOGROUP_VM_TESTS=$IOGROUP_VM_TESTS"
 		TESTS_OUT=$(cd "$IOGROUP_VM_TESTS" && pwd)
-	elif [ "$MODE" = check ] && [ -f "$REPO/tests/Makefile" ]; then
+	elif [ "$MODE" != demo ] && [ -f "$REPO/tests/Makefile" ]; then
 		say "building the tests (make -C tests OUT=build/vm/tests)"
 		rm -rf "$BUILD/tests"
 		if make -C "$REPO/tests" OUT="$BUILD/tests" KSFT_DIR="$CACHE/ksft" \
@@ -172,6 +179,10 @@ build_userspace() {
 			[ -f "$TESTS_OUT/run.list" ] || { [ -f "$REPO/tests/run.list" ] &&
 				cp "$REPO/tests/run.list" "$TESTS_OUT/"; } || true
 			host_result pass "build tests"
+			# strace -c in the guest, to show where the time goes
+			if [ "$MODE" = bench ] && command -v strace >/dev/null; then
+				command -v strace >>"$TESTS_OUT/host-bins"
+			fi
 		else
 			host_result fail "build tests" "$BUILD/tests.log"
 		fi
@@ -225,6 +236,10 @@ vm_timeout() {
 		echo $((VM_TIMEOUT * s))
 		return
 	fi
+	if [ "$MODE" = bench ]; then
+		echo 3600
+		return
+	fi
 	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/run.list" ]; then
 		# each program: its timeout=S from run.list, else $t; plus 30 s
 		n=$(sed 's/#.*//' "$TESTS_OUT/run.list" | awk -v t="$t" '
@@ -247,9 +262,26 @@ trap '[ -z "$QEMU_PID" ] || kill "$QEMU_PID" 2>/dev/null' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
+# bench_devices: --bench's hundreds of IOMMU groups.  BENCH_PORTS PCIe root
+# ports (8 functions per slot of pcie.0 from slot 8; each has ACS, so each
+# is a group of its own) with an edu behind each (another group).
+bench_devices() {
+	local i s f mf
+	[ "$MODE" = bench ] || return 0
+	for ((i = 0; i < ${BENCH_PORTS:-128}; i++)); do
+		s=$((8 + i / 8)) f=$((i % 8)) mf=
+		[ "$f" = 0 ] && mf=,multifunction=on
+		printf -- '-device pcie-root-port,id=brp%d,bus=pcie.0,addr=%x.%d,chassis=%d%s ' \
+			"$i" "$s" "$f" $((i + 10)) "$mf"
+		printf -- '-device edu,bus=brp%d ' "$i"
+	done
+}
+
 boot_vm() {
 	local out=$1 append=$2 rc=0 vm_timeout
 	vm_timeout=$(vm_timeout)
+	# shellcheck disable=SC2207
+	local bench=($(bench_devices))
 	local qemu=(timeout --foreground -k 10 "$vm_timeout" qemu-system-x86_64
 		-machine q35 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-1G}"
 		-nographic -no-reboot -vga none -nic none -monitor none
@@ -274,6 +306,7 @@ boot_vm() {
 		-device e1000e,bus=rp3,id=hpnic
 		-device pcie-root-port,id=rp4,bus=pcie.0,addr=07.0,chassis=4
 		-device edu,bus=rp4,id=hpedu,dma_mask=0xffffffff
+		"${bench[@]}"
 		-serial stdio -serial "file:$out/ktap.log"
 		# ttyS2: the guest's own HMP monitor (a socket chardev that
 		# qemu connects to itself)
@@ -353,11 +386,19 @@ run_kernel() {
 	local append="iogroupvm.mode=$MODE"
 	[ "$MODE" = selfcheck ] && append="iogroupvm.mode=check"
 	[ "$MODE" = demo ] && append="$append quiet"
+	# no PCIe port services: 128 root ports probe in minutes under TCG;
+	# no soft-lockup watchdog: under TCG on a busy host, enumerating them
+	# keeps a vCPU in the kernel for tens of seconds; no early timer
+	# check (it gives up under TCG on a busy host: "timer doesn't work
+	# through Interrupt-remapped IO-APIC")
+	[ "$MODE" = bench ] &&
+		append="$append quiet pcie_ports=compat nosoftlockup no_timer_check"
 	[ -n "${VM_APPEND:-}" ] && append="$append $VM_APPEND"
 	[ -n "${IOGROUP_VM_TIMEOUT:-}${VM_SLOW:-}" ] && append="$append iogroupvm.timeout=$(prog_timeout)"
 	[ -n "${VM_SLOW:-}" ] && append="$append iogroupvm.slow=$VM_SLOW"
 	[ -n "${IOGROUP_STRESS_SECONDS:-}" ] && append="$append iogroupvm.stress_seconds=$IOGROUP_STRESS_SECONDS"
 	[ -n "${IOGROUP_STRESS_UNLOADS:-}" ] && append="$append iogroupvm.stress_unloads=$IOGROUP_STRESS_UNLOADS"
+	[ -n "${IOGROUP_VM_APPEND:-}" ] && append="$append $IOGROUP_VM_APPEND"
 	say "$series: booting $KVER (timeout $(vm_timeout)s; console: $out/console.log)"
 	t=$(now)
 	rc=0
@@ -392,6 +433,15 @@ run_kernel() {
 		host_result pass "${p}console clean"
 	fi
 
+	if [ "$MODE" = bench ]; then
+		if grep -q '^BENCH done' "$out/ktap.log" &&
+		   "$VM_DIR/bench-report.sh" "$out/ktap.log" "$BUILD/bench.md"; then
+			host_result pass "${p}bench"
+		else
+			host_result fail "${p}bench" "$out/ktap.log"
+		fi
+		return
+	fi
 	if [ "$MODE" = demo ]; then
 		if grep -q 'iogroup-vm: demo exited with status 0' "$out/console.log"; then
 			host_result pass "${p}demo"
@@ -496,6 +546,17 @@ if [ -n "$PACKAGES" ] && [ "$MODE" = check ]; then
 		host_result fail "packages: tests/pkg/deb.sh reported nothing" "$BUILD/pkg.log"
 	fi
 	TIMES="${TIMES}packages $(( $(now) - t ))s; "
+fi
+
+if [ "$MODE" = bench ]; then
+	if grep -q '^fail' "$RESULTS"; then
+		show_failures
+		say "bench FAILED (build/vm/<series>/ktap.log)"
+		exit 1
+	fi
+	say "bench: build/vm/bench.md"
+	cat "$BUILD/bench.md"
+	exit 0
 fi
 
 if [ "$MODE" = demo ]; then

@@ -328,13 +328,19 @@ enum iogroup_a_owner {
  * @IOGROUP_A_STATS_HOOKS: string, the kernel functions probed, comma
  *	separated (they differ between kernel versions).
  * @IOGROUP_A_STATS_PAD: padding for u64 attributes, ignore.
- * @IOGROUP_A_STATS_BYTES: u64, memory the shadow holds now, in bytes.
+ * @IOGROUP_A_STATS_BYTES: u64, memory the shadow holds now, in bytes
+ *	(GROUP_BYTES + DEVICE_BYTES).
  * @IOGROUP_A_STATS_VETOES: u64, kernel DMA-API driver binds refused
  *	because their group was claimed through iogroup.
  * @IOGROUP_A_STATS_CLAIMS: u32, iogroup claims held now.
  * @IOGROUP_A_STATS_CLAIMS_TOTAL: u64, claims taken since load.
  * @IOGROUP_A_STATS_AUTO_RELEASES: u64, claims released because their
  *	socket closed.
+ * @IOGROUP_A_STATS_GROUP_BYTES: u64, memory the shadow's groups hold now,
+ *	in bytes, as allocated (the slab object sizes, ksize()): divided by
+ *	GROUPS, the cost of one group.
+ * @IOGROUP_A_STATS_DEVICE_BYTES: u64, the same for its devices (divided by
+ *	DEVICES, the cost of one device).  BYTES is their sum.
  */
 enum iogroup_a_stats {
 	IOGROUP_A_STATS_UNSPEC,
@@ -361,6 +367,8 @@ enum iogroup_a_stats {
 	IOGROUP_A_STATS_CLAIMS,
 	IOGROUP_A_STATS_CLAIMS_TOTAL,
 	IOGROUP_A_STATS_AUTO_RELEASES,
+	IOGROUP_A_STATS_GROUP_BYTES,
+	IOGROUP_A_STATS_DEVICE_BYTES,
 
 	__IOGROUP_A_STATS_MAX
 };

@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh: the guest side of `make bench` (tests/vm/run.sh --bench boots
+# the VM with iogroupvm.mode=bench and hundreds of IOMMU groups; /init runs
+# this with stdout on ttyS1).  Prints "BENCH <what> key=value ..." lines,
+# which tests/vm/bench-report.sh turns into the table of BENCH.md, and
+# "# ..." diagnostics.  Every figure is measured against its alternative in
+# this same run; nothing here asserts a time.
+#
+# Order: memory (module loaded on a quiet system), probe overhead, claim
+# cost, event latency, then the listings while devices are removed to
+# shrink the system to 64 and 16 groups (last: removed devices stay gone).
+B=$(cd "$(dirname "$0")" && pwd)	# /tests/bench
+JSONQ=$B/../jsonq
+CYCLES=$B/cycles
+TBENCH=$B/tbench
+
+say() { echo "BENCH $*"; }
+diag() { echo "# $*"; }
+# die: stop the whole bench (from a command substitution too: $$ is ours)
+die() { echo "# bench: $*" >&2; kill -TERM $$; exit 1; }
+# m WHAT CMD...: CMD's output, or stop the bench (no "BENCH done")
+m() {
+	_w=$1
+	shift
+	_o=$("$@") || die "$_w failed: $*"
+	echo "$_o"
+}
+ngroups() { ls /sys/kernel/iommu_groups | wc -l; }
+unload() { lsmod | grep -q '^iogroup ' && rmmod iogroup; }
+load() { lsmod | grep -q '^iogroup ' || modprobe iogroup; }
+
+# slab bytes in use: sum over /proc/slabinfo of active_objs * objsize
+slab_bytes() {
+	awk 'NR > 2 { s += $2 * $4 } END { printf "%d\n", s }' /proc/slabinfo
+}
+# the same, kmalloc caches only (where the shadow's groups and devices are)
+kmalloc_bytes() {
+	awk 'NR > 2 && $1 ~ /^kmalloc-[0-9]/ { s += $2 * $4 } END { printf "%d\n", s }' /proc/slabinfo
+}
+meminfo_slab() { awk '/^Slab:/ { print $2 * 1024 }' /proc/meminfo; }
+
+# The bench devices: edu endpoints (1234:11e8), each alone behind its own
+# root port, so each is a group of its own.
+edus() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] || continue
+		[ "$(ls "$d/iommu_group/devices" | wc -l)" -eq 1 ] && echo "${d##*/}"
+	done
+}
+group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+
+dmesg -n 1	# claims are logged: keep the serial console out of the timings
+say env kernel="$(uname -r)" cpus="$(nproc)" groups="$(ngroups)" \
+	devices="$(ls -d /sys/kernel/iommu_groups/*/devices/* | wc -l)"
+set -- $(edus)
+diag "bench edu devices: $#"
+[ $# -ge 4 ] || { diag "need 4 single-device edu groups, have $#"; exit 1; }
+EDU_BIND=$1 EDU_CLAIM=$2 EDU_EVENT=$3
+
+# ---------------------------------------------------------------- memory
+unload
+sync; echo 3 >/proc/sys/vm/drop_caches
+sleep 1
+s0=$(slab_bytes) m0=$(meminfo_slab) k0=$(kmalloc_bytes)
+load
+iogroup stats -j >/tmp/stats.json	# waits for the first scan's events
+sleep 1
+s1=$(slab_bytes) m1=$(meminfo_slab) k1=$(kmalloc_bytes)
+st() { "$JSONQ" ".$1" </tmp/stats.json; }
+say memory groups="$(st groups)" devices="$(st devices)" \
+	group_bytes="$(st group_bytes)" device_bytes="$(st device_bytes)" \
+	bytes="$(st bytes)" slabinfo_delta=$((s1 - s0)) meminfo_slab_delta=$((m1 - m0)) \
+	kmalloc_delta=$((k1 - k0))
+
+# ------------------------------------------------------- probe overhead
+echo pci-stub >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
+for r in 1 2 3 4; do
+	unload
+	say probe round=$r iogroup=unloaded $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
+	load
+	say probe round=$r iogroup=loaded $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
+done
+echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
+
+# ----------------------------------------------------------- claim cost
+G=$(group_of "$EDU_CLAIM")
+echo vfio-pci >"/sys/bus/pci/devices/$EDU_CLAIM/driver_override"
+echo "$EDU_CLAIM" >/sys/bus/pci/drivers/vfio-pci/bind
+say claim group="$G" $(m claim "$CYCLES" claim "$G" 200)
+echo "$EDU_CLAIM" >/sys/bus/pci/drivers/vfio-pci/unbind
+echo >"/sys/bus/pci/devices/$EDU_CLAIM/driver_override"
+
+# -------------------------------------------------------- event latency
+echo pci-stub >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
+say event $(m event "$CYCLES" event "$EDU_EVENT" pci-stub 200)
+echo >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
+
+# ------------------------------------------------------------- listings
+# The same facts three ways, at the full size, then with devices removed
+# (sysfs remove: the groups really go away) down to 64 and 16 groups.
+list_round() {
+	n=$(ngroups)
+	say list groups="$n" tool=iogroup $(m list "$TBENCH" "$1" iogroup list -j)
+	say list groups="$n" tool=sysfs_walk $(m list "$TBENCH" "$1" "$B/sysfs_walk")
+	say list groups="$n" tool=shell_loop $(m list "$TBENCH" "$2" "$B/shell_loop.sh")
+}
+
+shrink_to() {	# remove bench root ports (2 groups each), then edus
+	for d in $(ls /sys/bus/pci/devices | sort -r); do
+		[ "$(ngroups)" -gt "$1" ] || break
+		p=/sys/bus/pci/devices/$d
+		[ -e "$p" ] || continue
+		[ "$(cat "$p/vendor"):$(cat "$p/device")" = 0x1234:0x11e8 ] || continue
+		rp=$(basename "$(dirname "$(readlink -f "$p")")")
+		if [ $(($(ngroups) - $1)) -ge 2 ] && [ "${rp#0000:00:}" != "$rp" ] &&
+		   [ "$(cat "/sys/bus/pci/devices/$rp/class")" = 0x060400 ]; then
+			echo 1 >"/sys/bus/pci/devices/$rp/remove"
+		else
+			echo 1 >"$p/remove"
+		fi
+	done
+}
+
+# strace -c of one run each: where the time goes, in syscalls
+if command -v strace >/dev/null; then
+	for t in "iogroup list -j" "$B/sysfs_walk"; do
+		diag "strace -c -f $t ($(ngroups) groups):"
+		strace -c -f $t 2>&1 >/dev/null | sed 's/^/#   /'
+		say syscalls groups="$(ngroups)" tool="$(basename "${t%% *}")" \
+			calls="$(strace -c -f $t 2>&1 >/dev/null | awk '$NF == "total" { print $4 }')"
+	done
+fi
+
+# TCG translates guest code per virtual address: with ASLR each run of a
+# program translates the code of its libraries again, a cost no CPU has.
+# The listings run without ASLR, all three alike; one round with it first.
+n=$(ngroups)
+say list_aslr groups="$n" tool=iogroup $(m list "$TBENCH" 20 iogroup list -j)
+say list_aslr groups="$n" tool=sysfs_walk $(m list "$TBENCH" 20 "$B/sysfs_walk")
+echo 0 >/proc/sys/kernel/randomize_va_space
+list_round 40 3
+for n in 64 16; do
+	[ "$(ngroups)" -gt "$n" ] || continue
+	shrink_to "$n"
+	list_round 40 5
+done
+say done
