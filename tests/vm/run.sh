@@ -461,7 +461,7 @@ run_kernel() {
 	else
 		host_result fail "${p}ktap complete ($meta)" "$out/ktap.log"
 	fi
-	if [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/boot_claims.sh" ]; then
+	if [ "$MODE" = check ] && [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/boot_claims.sh" ]; then
 		boot_claims_run "$series"
 	fi
 }
