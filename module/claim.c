@@ -62,6 +62,14 @@ static DEFINE_MUTEX(iogroup_claim_lock);
 static DEFINE_XARRAY(iogroup_claims);
 /* group id -> xa_mk_value(1) while kernel drivers are refused */
 static DEFINE_XARRAY(iogroup_vetoes);
+/*
+ * PCI devices between BUS_NOTIFY_DEL_DEVICE and BUS_NOTIFY_REMOVED_DEVICE
+ * (where the IOMMU core takes them out of their group), indexed by the
+ * device's address: xa_mk_value(group id).  Their groups take no new claim
+ * meanwhile: one made there would outlive the group's last device, which
+ * the IOMMU core WARNs about on 6.6+.  Written under iogroup_claim_lock.
+ */
+static DEFINE_XARRAY(iogroup_leaving);
 
 static void iogroup_reaper_fn(struct work_struct *work);
 static DECLARE_WORK(iogroup_reaper, iogroup_reaper_fn);
@@ -190,6 +198,19 @@ out:
 	return ret;
 }
 
+/* How many devices of group @id are being removed; iogroup_claim_lock held. */
+static unsigned int iogroup_leaving_count(u32 id)
+{
+	unsigned long idx;
+	unsigned int n = 0;
+	void *entry;
+
+	xa_for_each(&iogroup_leaving, idx, entry)
+		if (xa_to_value(entry) == id)
+			n++;
+	return n;
+}
+
 /*
  * Check that group @id exists and nobody owns it; take a reference on it.
  * The shadow may lag the kernel by the hook events still queued.  When it
@@ -214,6 +235,11 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 			       id, c->pid, c->comm,
 			       c->persistent ? ", persistent" : "");
 		return -EBUSY;
+	}
+	if (iogroup_leaving_count(id)) {
+		iogroup_errmsg(extack, "a device of group %u is being removed",
+			       id);
+		return -ENODEV;
 	}
 
 again:
@@ -572,6 +598,9 @@ static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 	u32 id;
 
 	if (action == BUS_NOTIFY_REMOVED_DEVICE) {
+		mutex_lock(&iogroup_claim_lock);
+		xa_erase(&iogroup_leaving, (unsigned long)dev);
+		mutex_unlock(&iogroup_claim_lock);
 		iogroup_shadow_device_removed(dev);
 		return NOTIFY_OK;
 	}
@@ -581,20 +610,19 @@ static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 	if (!grp)
 		return NOTIFY_DONE;
 	id = iommu_group_id(grp);
-	if (!xa_load(&iogroup_claims, id))
-		goto out;
 	iommu_group_for_each_dev(grp, &n, iogroup_count_dev);
-	if (n > 1)
-		goto out;
 	mutex_lock(&iogroup_claim_lock);
+	/* without memory a claim in the window is not refused, as before */
+	xa_store(&iogroup_leaving, (unsigned long)dev, xa_mk_value(id),
+		 GFP_KERNEL);
 	c = xa_load(&iogroup_claims, id);
-	if (c && c->grp == grp) {
+	/* every device still in the group is on its way out */
+	if (c && c->grp == grp && n <= max(iogroup_leaving_count(id), 1U)) {
 		pr_info("group %u released: its last device %s is being removed\n",
 			id, dev_name(dev));
 		iogroup_claim_drop(c, false);
 	}
 	mutex_unlock(&iogroup_claim_lock);
-out:
 	iommu_group_put(grp);
 	return NOTIFY_OK;
 }
@@ -612,7 +640,7 @@ int iogroup_claims_init(void)
 {
 	int ret;
 
-	iogroup_claims_wq = alloc_workqueue("iogroup_claims", 0, 0);
+	iogroup_claims_wq = alloc_workqueue("iogroup_claims", WQ_UNBOUND, 0);
 	if (!iogroup_claims_wq)
 		return -ENOMEM;
 	ret = netlink_register_notifier(&iogroup_netlink_nb);
@@ -655,4 +683,5 @@ void iogroup_claims_exit(void)
 	destroy_workqueue(iogroup_claims_wq);
 	xa_destroy(&iogroup_claims);
 	xa_destroy(&iogroup_vetoes);
+	xa_destroy(&iogroup_leaving);
 }
