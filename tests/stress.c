@@ -591,9 +591,22 @@ static int mon_replug(int which, bool add, const char *dev)
 	}
 	if (add)
 		return wait_present(dev, true, WAIT_GONE_MS) ? 0 : -ETIMEDOUT;
-	for (uint64_t end = now_ms() + WAIT_GONE_MS; now_ms() < end; sleep_ms(50))
+	for (uint64_t end = now_ms() + WAIT_GONE_MS, again = now_ms() + 15000;
+	     now_ms() < end; sleep_ms(50)) {
 		if (dev_ino(dev) != ino)
 			return 0;
+		/*
+		 * The guest sometimes misses the eject request (seen on 6.1,
+		 * 5.10 and 7.x): ask again every 15 s; an error (already
+		 * gone) is fine, the inode tells.
+		 */
+		if (now_ms() >= again) {
+			snprintf(cmd, sizeof(cmd), "device_del %s",
+				 which ? "hpedu" : "hpnic");
+			mon_cmd(cmd, out, sizeof(out));
+			again = now_ms() + 15000;
+		}
+	}
 	return -ETIMEDOUT;
 }
 
