@@ -662,22 +662,24 @@ err_wq:
  * iogroup_claims_exit() - release every claim
  *
  * The netlink family is gone: no claim can be added.  Drivers are probed
- * again where the claims asked for it.
+ * again where the claims asked for it.  The claims end before the bus
+ * notifier goes: a device deleted in between (a hot-unplug during rmmod)
+ * would otherwise leave its group while still claimed.
  */
 void iogroup_claims_exit(void)
 {
 	struct iogroup_claim *c;
 	unsigned long id;
 
-	bus_unregister_notifier(&pci_bus_type, &iogroup_bus_nb);
-	netlink_unregister_notifier(&iogroup_netlink_nb);
-	flush_work(&iogroup_reaper);
 	mutex_lock(&iogroup_claim_lock);
 	xa_for_each(&iogroup_claims, id, c) {
 		pr_info("group %lu released: module unloading\n", id);
 		iogroup_claim_drop(c, c->restore);
 	}
 	mutex_unlock(&iogroup_claim_lock);
+	bus_unregister_notifier(&pci_bus_type, &iogroup_bus_nb);
+	netlink_unregister_notifier(&iogroup_netlink_nb);
+	flush_work(&iogroup_reaper);
 	/* the frees queued by call_rcu, then the works they queued */
 	rcu_barrier();
 	destroy_workqueue(iogroup_claims_wq);
