@@ -439,6 +439,17 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 			 claimed ? "" : "not ", g->kernel_users,
 			 g->user.valid ? "a" : "no");
 
+	/*
+	 * A probe, release, claim or unclaim that began after the first look
+	 * may have changed what was just read: every one of them is in flight
+	 * or queued until the worker (this one) applies it, so the comparison
+	 * counts only if nothing began meanwhile.  Its event verifies again.
+	 */
+	if (!iogroup_queue_idle() ||
+	    iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed() !=
+	    iogroup_last_missed)
+		return;
+
 	if (drift[0] && strcmp(drift, g->drift)) {
 		atomic64_inc(&iogroup_stats.drift_found);
 		pr_warn_ratelimited("group %u drifted: %s\n", g->id, drift);
