@@ -6,8 +6,9 @@
  *
  *   IOGROUP_FUZZ_SEED    seed (default fixed, always printed)
  *   IOGROUP_FUZZ_COUNT   messages in total (default 1000000, half per mode)
- *   IOGROUP_FUZZ_BUDGET  seconds of fuzzing at most (default 85: the VM
- *                        runner kills a program after 120 s)
+ *   IOGROUP_FUZZ_BUDGET  seconds of fuzzing at most (default 85 times
+ *                        IOGROUP_VM_SLOW: the VM runner kills a program
+ *                        after 240 s times IOGROUP_VM_SLOW)
  *
  * Every message is also run through a small model of the netlink and
  * genetlink core (netlink_rcv_skb, genl_family_rcv_msg) that predicts
@@ -1334,6 +1335,9 @@ int main(void)
 		seed = strtoull(env, NULL, 0);
 	if ((env = getenv("IOGROUP_FUZZ_COUNT")))
 		count = strtoull(env, NULL, 0);
+	/* a slow kernel (the debug kernel: IOGROUP_VM_SLOW) has more time */
+	if ((env = getenv("IOGROUP_VM_SLOW")) && strtoull(env, NULL, 10) > 1)
+		budget *= strtoull(env, NULL, 10);
 	if ((env = getenv("IOGROUP_FUZZ_BUDGET")))
 		budget = strtoull(env, NULL, 0);
 	if (!seed)

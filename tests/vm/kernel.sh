@@ -230,6 +230,9 @@ DEBUG_CONFIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/debug.config
 # TCG), more memory (KASAN's shadow, kmemleak's and lockdep's tables).
 DEBUG_VM_SLOW=6
 DEBUG_VM_MEM=2G
+# The fuzzer's messages on it (nl_fuzz, budget 85 s x VM_SLOW): every one
+# goes through KASAN and lockdep at about 250 a second under TCG.
+DEBUG_FUZZ_COUNT=50000
 
 # extract_source: $CACHE/src/linux-source-6.1 from the cached .deb (the
 # .deb itself is fetched by fetch_tools).
@@ -333,7 +336,7 @@ debug_env() {
 	KSRC=$dest/build
 	MODDIR=$dest/lib/modules/$kver
 	BUILD_SUITE=
-	VM_APPEND="rcupdate.rcu_cpu_stall_timeout=$stall"
+	VM_APPEND="rcupdate.rcu_cpu_stall_timeout=$stall iogroupvm.fuzz_count=$DEBUG_FUZZ_COUNT"
 	DKMS_FLAGS=""
 	VM_SLOW=$DEBUG_VM_SLOW
 	VM_MEM=$DEBUG_VM_MEM
