@@ -14,8 +14,11 @@
  * crash, SIGKILL) and a worker releases its claims.
  *
  * Locking: iogroup_claim_lock serialises claims and releases and may be
- * held while drivers are unbound; it nests outside iogroup_lock.  Readers
- * in atomic context (the veto, the netlink notifier) use RCU.
+ * held while drivers are unbound or probed, which calls the PCI bus
+ * notifiers: so the bus notifier never takes it (a PF's remove deletes its
+ * VFs from inside a claim's unbind).  It nests outside iogroup_lock.
+ * Readers in atomic context (the veto, the netlink notifier) use RCU; the
+ * bus notifier takes a reference on the claim it ends.
  */
 #include <linux/device.h>
 #include <linux/iommu.h>
@@ -24,6 +27,7 @@
 #include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -47,14 +51,22 @@ struct iogroup_claim {
 	u32 portid;			/* the socket it belongs to */
 	bool persistent;
 	bool restore;
-	bool owned;			/* DMA ownership taken */
-	unsigned long dying;		/* bit 0: its socket closed */
+	bool owned;			/* claimed: the unbound list is complete */
+	unsigned long flags;		/* IOGROUP_CLAIM_* bits */
+	refcount_t ref;			/* the claims xarray's, the notifier's */
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	u64 since;
 	struct list_head unbound;
 	struct iogroup_compat_claim compat;
 	struct rcu_work free_work;	/* frees it after a grace period */
+};
+
+/* struct iogroup_claim flags */
+enum {
+	IOGROUP_CLAIM_HELD,	/* DMA ownership held; who clears it gives it back */
+	IOGROUP_CLAIM_CLOSED,	/* its socket closed: the reaper releases it */
+	IOGROUP_CLAIM_GONE,	/* its group's last device is being removed */
 };
 
 static DEFINE_MUTEX(iogroup_claim_lock);
@@ -67,7 +79,7 @@ static DEFINE_XARRAY(iogroup_vetoes);
  * (where the IOMMU core takes them out of their group), indexed by the
  * device's address: xa_mk_value(group id).  Their groups take no new claim
  * meanwhile: one made there would outlive the group's last device, which
- * the IOMMU core WARNs about on 6.6+.  Written under iogroup_claim_lock.
+ * the IOMMU core WARNs about on 6.6+.  Written by the bus notifier only.
  */
 static DEFINE_XARRAY(iogroup_leaving);
 
@@ -146,6 +158,8 @@ bool iogroup_claim_is_ours(u32 id, const void *cookie)
 /**
  * iogroup_claims_count() - claims held now
  *
+ * Claims whose group is going away (left for the reaper) are none.
+ *
  * Return: their number.
  */
 u32 iogroup_claims_count(void)
@@ -156,7 +170,8 @@ u32 iogroup_claims_count(void)
 
 	rcu_read_lock();
 	xa_for_each(&iogroup_claims, id, c)
-		n++;
+		if (!test_bit(IOGROUP_CLAIM_GONE, &c->flags))
+			n++;
 	rcu_read_unlock();
 	return n;
 }
@@ -198,7 +213,7 @@ out:
 	return ret;
 }
 
-/* How many devices of group @id are being removed; iogroup_claim_lock held. */
+/* How many devices of group @id are being removed. */
 static unsigned int iogroup_leaving_count(u32 id)
 {
 	unsigned long idx;
@@ -333,12 +348,12 @@ static void iogroup_claim_restore(struct iogroup_claim *c)
 				 u->driver);
 }
 
-/* A released claim, once no RCU reader can see it any more. */
-static void iogroup_claim_free_fn(struct work_struct *work)
+static void iogroup_claim_put(struct iogroup_claim *c)
 {
-	struct iogroup_claim *c = container_of(to_rcu_work(work),
-					       struct iogroup_claim, free_work);
 	struct iogroup_unbound *u, *tmp;
+
+	if (!refcount_dec_and_test(&c->ref))
+		return;
 
 	list_for_each_entry_safe(u, tmp, &c->unbound, node) {
 		put_device(u->dev);
@@ -346,6 +361,25 @@ static void iogroup_claim_free_fn(struct work_struct *work)
 	}
 	iommu_group_put(c->grp);
 	kfree(c);
+}
+
+/* A released claim, once no RCU reader can see it any more. */
+static void iogroup_claim_free_fn(struct work_struct *work)
+{
+	iogroup_claim_put(container_of(to_rcu_work(work), struct iogroup_claim,
+				       free_work));
+}
+
+/*
+ * Give DMA ownership back, once: a release and the bus notifier may race.
+ * Return: true if this call gave it back.
+ */
+static bool iogroup_claim_unown(struct iogroup_claim *c)
+{
+	if (!test_and_clear_bit(IOGROUP_CLAIM_HELD, &c->flags))
+		return false;
+	iogroup_compat_unclaim(c->grp, &c->compat, c);
+	return true;
 }
 
 /*
@@ -357,8 +391,7 @@ static void iogroup_claim_free_fn(struct work_struct *work)
  */
 static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
-	if (c->owned)
-		iogroup_compat_unclaim(c->grp, &c->compat, c);
+	iogroup_claim_unown(c);
 	xa_erase(&iogroup_claims, c->group_id);
 	xa_erase(&iogroup_vetoes, c->group_id);
 	if (probe && !list_empty(&c->unbound)) {
@@ -446,6 +479,7 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 	get_task_comm(c->comm, current);
 	c->since = ktime_get_boottime_ns();
 	INIT_LIST_HEAD(&c->unbound);
+	refcount_set(&c->ref, 1);
 
 	mutex_lock(&iogroup_claim_lock);
 	ret = iogroup_claim_check(id, &c->grp, extack);
@@ -459,6 +493,18 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 	ret = xa_err(xa_store(&iogroup_claims, id, c, GFP_KERNEL));
 	if (ret)
 		goto err_drop;
+	/*
+	 * Published: from here the bus notifier ends this claim if the
+	 * group's last device goes.  Pairs with the barrier there: either it
+	 * sees the claim, or this sees the device leaving.
+	 */
+	smp_mb();
+	if (iogroup_leaving_count(id)) {
+		iogroup_errmsg(extack, "a device of group %u is being removed",
+			       id);
+		ret = -ENODEV;
+		goto err_drop;
+	}
 
 	for (tries = 0; ; tries++) {
 		ret = iogroup_claim_unbind(c, unbind, extack);
@@ -471,6 +517,15 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 	}
 	if (ret) {
 		ret = iogroup_claim_refused(c, ret, extack);
+		goto err_drop;
+	}
+	set_bit(IOGROUP_CLAIM_HELD, &c->flags);
+	/* HELD before GONE is read; pairs with the notifier's GONE, HELD */
+	smp_mb__after_atomic();
+	if (test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
+		iogroup_errmsg(extack, "the last device of group %u is being removed",
+			       id);
+		ret = -ENODEV;
 		goto err_drop;
 	}
 	/* pairs with iogroup_claim_put_owner(): the unbound list is complete */
@@ -506,6 +561,15 @@ int iogroup_release(u32 id, struct netlink_ext_ack *extack)
 
 	mutex_lock(&iogroup_claim_lock);
 	c = xa_load(&iogroup_claims, id);
+	if (c && test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
+		/* ended by the bus notifier; the reaper has not removed it yet */
+		iogroup_claim_drop(c, false);
+		mutex_unlock(&iogroup_claim_lock);
+		iogroup_errmsg(extack,
+			       "iogroup holds no claim on group %u: its last device was removed",
+			       id);
+		return -ENOENT;
+	}
 	if (!c) {
 		mutex_unlock(&iogroup_claim_lock);
 		iogroup_errmsg(extack, "iogroup holds no claim on group %u", id);
@@ -524,7 +588,12 @@ static void iogroup_reaper_fn(struct work_struct *work)
 
 	mutex_lock(&iogroup_claim_lock);
 	xa_for_each(&iogroup_claims, id, c) {
-		if (!test_bit(0, &c->dying))
+		if (test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
+			/* its ownership went back in the bus notifier */
+			iogroup_claim_drop(c, false);
+			continue;
+		}
+		if (!test_bit(IOGROUP_CLAIM_CLOSED, &c->flags))
 			continue;
 		pr_info("group %u released: the socket of pid %d (%s) closed\n",
 			c->group_id, c->pid, c->comm);
@@ -554,7 +623,7 @@ static int iogroup_netlink_event(struct notifier_block *nb,
 	rcu_read_lock();
 	xa_for_each(&iogroup_claims, id, c) {
 		if (!c->persistent && c->portid == n->portid &&
-		    !test_and_set_bit(0, &c->dying))
+		    !test_and_set_bit(IOGROUP_CLAIM_CLOSED, &c->flags))
 			found = true;
 	}
 	rcu_read_unlock();
@@ -578,29 +647,28 @@ static int iogroup_count_dev(struct device *dev, void *data)
  * iogroup_shadow_device_removed(): no hook sees it leave on 6.3+).
  *
  * A PCI device is being deleted (hot-unplug, sysfs remove).  If it is the
- * last device of a claimed group, the claim ends now, while the device is
- * still in the group: the IOMMU core takes an empty group to be unowned and
- * on its default domain (6.6+ WARN in __iommu_group_free_device() and free
- * the default domain a later release would restore).  A bus notifier, not
- * a kprobe: dropping a claim sleeps, and BUS_NOTIFY_DEL_DEVICE comes before
- * the device leaves its group (BUS_NOTIFY_REMOVED_DEVICE).  The devices are
- * counted before taking iogroup_claim_lock, so that a device deleted by the
- * remove() of another device of its group (a VF by its PF, which a claim
- * may be unbinding with the lock held) never waits for it.
+ * last device of a claimed group, the claim gives DMA ownership back now,
+ * while the device is still in the group: the IOMMU core takes an empty
+ * group to be unowned and on its default domain (6.6+ WARN in
+ * __iommu_group_free_device() and free the default domain a later release
+ * would restore); the reaper removes the claim.  A bus notifier, not a
+ * kprobe: giving ownership back sleeps, and BUS_NOTIFY_DEL_DEVICE comes
+ * before the device leaves its group (BUS_NOTIFY_REMOVED_DEVICE).  It
+ * never takes iogroup_claim_lock: a claim holds it while unbinding
+ * drivers, whose remove() may delete devices (a PF its VFs) and so call
+ * this notifier, and the notifier chain's lock would order against it.
  */
 static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
-	struct device *dev = data;
 	struct iogroup_claim *c;
+	struct device *dev = data;
 	struct iommu_group *grp;
 	unsigned int n = 0;
 	u32 id;
 
 	if (action == BUS_NOTIFY_REMOVED_DEVICE) {
-		mutex_lock(&iogroup_claim_lock);
 		xa_erase(&iogroup_leaving, (unsigned long)dev);
-		mutex_unlock(&iogroup_claim_lock);
 		iogroup_shadow_device_removed(dev);
 		return NOTIFY_OK;
 	}
@@ -611,18 +679,29 @@ static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 		return NOTIFY_DONE;
 	id = iommu_group_id(grp);
 	iommu_group_for_each_dev(grp, &n, iogroup_count_dev);
-	mutex_lock(&iogroup_claim_lock);
 	/* without memory a claim in the window is not refused, as before */
 	xa_store(&iogroup_leaving, (unsigned long)dev, xa_mk_value(id),
 		 GFP_KERNEL);
+	/* pairs with iogroup_claim(): it sees the device, or this the claim */
+	smp_mb();
+	rcu_read_lock();
 	c = xa_load(&iogroup_claims, id);
 	/* every device still in the group is on its way out */
-	if (c && c->grp == grp && n <= max(iogroup_leaving_count(id), 1U)) {
-		pr_info("group %u released: its last device %s is being removed\n",
-			id, dev_name(dev));
-		iogroup_claim_drop(c, false);
+	if (c && (c->grp != grp ||
+		  n > max(iogroup_leaving_count(id), 1U) ||
+		  !refcount_inc_not_zero(&c->ref)))
+		c = NULL;
+	rcu_read_unlock();
+	if (c) {
+		set_bit(IOGROUP_CLAIM_GONE, &c->flags);
+		/* GONE before HELD is read; pairs with iogroup_claim()'s */
+		smp_mb__after_atomic();
+		if (iogroup_claim_unown(c))
+			pr_info("group %u released: its last device %s is being removed\n",
+				id, dev_name(dev));
+		schedule_work(&iogroup_reaper);
+		iogroup_claim_put(c);
 	}
-	mutex_unlock(&iogroup_claim_lock);
 	iommu_group_put(grp);
 	return NOTIFY_OK;
 }
