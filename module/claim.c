@@ -53,6 +53,7 @@ struct iogroup_claim {
 	bool restore;
 	bool owned;			/* claimed: the unbound list is complete */
 	unsigned long flags;		/* IOGROUP_CLAIM_* bits */
+	struct mutex own_lock;		/* taking, giving back DMA ownership */
 	refcount_t ref;			/* the claims xarray's, the notifier's */
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
@@ -64,9 +65,9 @@ struct iogroup_claim {
 
 /* struct iogroup_claim flags */
 enum {
-	IOGROUP_CLAIM_HELD,	/* DMA ownership held; who clears it gives it back */
+	IOGROUP_CLAIM_HELD,	/* DMA ownership held (own_lock) */
 	IOGROUP_CLAIM_CLOSED,	/* its socket closed: the reaper releases it */
-	IOGROUP_CLAIM_GONE,	/* its group's last device is being removed */
+	IOGROUP_CLAIM_GONE,	/* its group's last device is leaving (own_lock) */
 };
 
 static DEFINE_MUTEX(iogroup_claim_lock);
@@ -371,15 +372,43 @@ static void iogroup_claim_free_fn(struct work_struct *work)
 }
 
 /*
- * Give DMA ownership back, once: a release and the bus notifier may race.
+ * Take DMA ownership, unless the group's last device is leaving: the bus
+ * notifier gives it back under the same lock, so that no ownership is
+ * taken after it ran (the group would lose its last device while owned).
+ * Return: 0, -ENODEV if the group is going, or the kernel's error.
+ */
+static int iogroup_claim_own(struct iogroup_claim *c)
+{
+	int ret = -ENODEV;
+
+	mutex_lock(&c->own_lock);
+	if (!test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
+		ret = iogroup_compat_claim(c->grp, &c->compat, c);
+		if (!ret)
+			set_bit(IOGROUP_CLAIM_HELD, &c->flags);
+	}
+	mutex_unlock(&c->own_lock);
+	return ret;
+}
+
+/*
+ * Give DMA ownership back if it is held, once: a release and the bus
+ * notifier may race.  @gone: the group's last device is leaving, and no
+ * ownership is to be taken any more.
  * Return: true if this call gave it back.
  */
-static bool iogroup_claim_unown(struct iogroup_claim *c)
+static bool iogroup_claim_unown(struct iogroup_claim *c, bool gone)
 {
-	if (!test_and_clear_bit(IOGROUP_CLAIM_HELD, &c->flags))
-		return false;
-	iogroup_compat_unclaim(c->grp, &c->compat, c);
-	return true;
+	bool held;
+
+	mutex_lock(&c->own_lock);
+	if (gone)
+		set_bit(IOGROUP_CLAIM_GONE, &c->flags);
+	held = test_and_clear_bit(IOGROUP_CLAIM_HELD, &c->flags);
+	if (held)
+		iogroup_compat_unclaim(c->grp, &c->compat, c);
+	mutex_unlock(&c->own_lock);
+	return held;
 }
 
 /*
@@ -391,7 +420,7 @@ static bool iogroup_claim_unown(struct iogroup_claim *c)
  */
 static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
-	iogroup_claim_unown(c);
+	iogroup_claim_unown(c, false);
 	xa_erase(&iogroup_claims, c->group_id);
 	xa_erase(&iogroup_vetoes, c->group_id);
 	if (probe && !list_empty(&c->unbound)) {
@@ -479,6 +508,7 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 	get_task_comm(c->comm, current);
 	c->since = ktime_get_boottime_ns();
 	INIT_LIST_HEAD(&c->unbound);
+	mutex_init(&c->own_lock);
 	refcount_set(&c->ref, 1);
 
 	mutex_lock(&iogroup_claim_lock);
@@ -510,22 +540,19 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 		ret = iogroup_claim_unbind(c, unbind, extack);
 		if (ret)
 			goto err_drop;
-		ret = iogroup_compat_claim(c->grp, &c->compat, c);
+		ret = iogroup_claim_own(c);
 		/* a probe that was past the veto when it was armed */
 		if (ret != -EPERM || !unbind || tries == 3)
 			break;
 	}
-	if (ret) {
-		ret = iogroup_claim_refused(c, ret, extack);
-		goto err_drop;
-	}
-	set_bit(IOGROUP_CLAIM_HELD, &c->flags);
-	/* HELD before GONE is read; pairs with the notifier's GONE, HELD */
-	smp_mb__after_atomic();
-	if (test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
+	if (ret && test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
 		iogroup_errmsg(extack, "the last device of group %u is being removed",
 			       id);
 		ret = -ENODEV;
+		goto err_drop;
+	}
+	if (ret) {
+		ret = iogroup_claim_refused(c, ret, extack);
 		goto err_drop;
 	}
 	/* pairs with iogroup_claim_put_owner(): the unbound list is complete */
@@ -693,10 +720,7 @@ static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 		c = NULL;
 	rcu_read_unlock();
 	if (c) {
-		set_bit(IOGROUP_CLAIM_GONE, &c->flags);
-		/* GONE before HELD is read; pairs with iogroup_claim()'s */
-		smp_mb__after_atomic();
-		if (iogroup_claim_unown(c))
+		if (iogroup_claim_unown(c, true))
 			pr_info("group %u released: its last device %s is being removed\n",
 				id, dev_name(dev));
 		schedule_work(&iogroup_reaper);
