@@ -50,28 +50,13 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
+#include "timing.h"
 
 #define WAIT_GONE_MS	90000	/* pciehp waits 5 s; a loaded TCG guest far more */
 #define WAIT_EVENT_MS	15000
 #define NTESTS		11
 
 /* ------------------------------------------------------------ helpers */
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
 
 static int ntest, nfailed;
 
