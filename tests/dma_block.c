@@ -31,7 +31,7 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
-#include "timing.h"
+#include "util.h"
 #include "kselftest_harness.h"
 
 #define EDU_VENDOR	0x1234

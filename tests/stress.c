@@ -50,7 +50,7 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
-#include "timing.h"
+#include "util.h"
 
 #define WAIT_GONE_MS	90000	/* pciehp waits 5 s; a loaded TCG guest far more */
 #define WAIT_EVENT_MS	15000
@@ -81,16 +81,6 @@ static __attribute__((format(printf, 1, 2))) void diag(const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-}
-
-/* Exit status of a shell command line, -1 if it did not exit. */
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
 }
 
 static bool dev_present(const char *dev)

@@ -30,23 +30,13 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
-#include "timing.h"
+#include "util.h"
 #include "kselftest_harness.h"
 
 #define NIC_VENDOR	0x8086
 #define NIC_DEVICE	0x10d3		/* e1000e in QEMU */
 #define NIC_DRIVER	"e1000e"
 #define WAIT_MS		5000
-
-/* Run a shell command line; its exit status, -1 if it did not exit. */
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
 
 static const char *cli(void)
 {

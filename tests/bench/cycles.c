@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "iogroup_nl.h"
-#include "timing.h"
+#include "util.h"
 
 static long long pct(long long *t, int n, int p)
 {

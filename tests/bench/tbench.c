@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "timing.h"
+#include "util.h"
 
 extern char **environ;
 
