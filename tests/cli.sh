@@ -316,6 +316,22 @@ wait_event() {
 	return 1
 }
 
+# expect_event EVENT DEV DRIVER GROUP: watch -j printed EVENT for DEV
+# (wait_event) with that driver and group; the line in $T/ev.json.
+expect_event() {
+	if ! _l=$(wait_event "$T/watch.out" "$1" "$2"); then
+		fail "no $1 line for $2 within ${EVENT_TIMEOUT}s"
+		return 1
+	fi
+	echo "$_l" >"$T/ev.json"
+	_w=${1#device-}
+	expect_eq "$_w: event" "$("$JSONQ" .event <"$T/ev.json")" "$1"
+	expect_eq "$_w: device" "$("$JSONQ" .device <"$T/ev.json")" "$2"
+	expect_eq "$_w: driver" "$("$JSONQ" .driver <"$T/ev.json")" "$3"
+	expect_eq "$_w: group" "$("$JSONQ" .group <"$T/ev.json")" "$4"
+	return 0
+}
+
 start_watch() {
 	: >"$T/watch.out"
 	"$IOGROUP" watch -j >"$T/watch.out" 2>"$T/watch.err" &
@@ -357,15 +373,8 @@ t_watch_bind_unbind() {
 	echo "$_nic" >/sys/bus/pci/drivers/e1000e/unbind ||
 		{ fail "unbind $_nic failed"; stop_watch; return; }
 	[ -e "/sys/bus/pci/devices/$_nic/driver" ] && fail "$_nic still bound"
-	if _l=$(wait_event "$T/watch.out" device-unbound "$_nic"); then
-		echo "$_l" >"$T/ev.json"
-		expect_eq "unbound: event" "$("$JSONQ" .event <"$T/ev.json")" device-unbound
-		expect_eq "unbound: device" "$("$JSONQ" .device <"$T/ev.json")" "$_nic"
-		expect_eq "unbound: driver" "$("$JSONQ" .driver <"$T/ev.json")" e1000e
-		expect_eq "unbound: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
+	if expect_event device-unbound "$_nic" e1000e "$_grp"; then
 		expect_eq "unbound: seq type" "$("$JSONQ" -t .seq <"$T/ev.json")" int
-	else
-		fail "no device-unbound line for $_nic within ${EVENT_TIMEOUT}s"
 	fi
 	# the CLI shows the device unbound (ground truth: sysfs)
 	if cmd_ok "show -j $_nic after unbind" "$IOGROUP" show -j "$_nic"; then
@@ -375,15 +384,7 @@ t_watch_bind_unbind() {
 	echo "$_nic" >/sys/bus/pci/drivers/e1000e/bind ||
 		{ fail "bind $_nic failed"; stop_watch; return; }
 	expect_eq "sysfs driver of $_nic" "$(sys_driver "$_nic")" e1000e
-	if _l=$(wait_event "$T/watch.out" device-bound "$_nic"); then
-		echo "$_l" >"$T/ev.json"
-		expect_eq "bound: event" "$("$JSONQ" .event <"$T/ev.json")" device-bound
-		expect_eq "bound: device" "$("$JSONQ" .device <"$T/ev.json")" "$_nic"
-		expect_eq "bound: driver" "$("$JSONQ" .driver <"$T/ev.json")" e1000e
-		expect_eq "bound: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
-	else
-		fail "no device-bound line for $_nic within ${EVENT_TIMEOUT}s"
-	fi
+	expect_event device-bound "$_nic" e1000e "$_grp"
 	stop_watch
 	RESTORE_NIC=
 	if cmd_ok "show -j $_nic after bind" "$IOGROUP" show -j "$_nic"; then
