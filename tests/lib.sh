@@ -34,6 +34,7 @@
 #   first_err_line              the first line of the last cmd_*'s stderr
 #   expect_msg WHAT             fail() unless it starts with "iogroup: "
 
+# shellcheck disable=SC2034 # the variables are for the tests sourcing this
 . "$HERE/ktap.sh"
 
 JSONQ=$HERE/jsonq
