@@ -843,6 +843,25 @@ static void iogroup_verify_dirty(void)
 }
 
 /*
+ * Rebuild the shadow from the kernel and send RESYNC if @always or if it
+ * changed; while a device could not be read under its lock, the settle
+ * work tries again.  iogroup_lock held.
+ */
+static void iogroup_resync_notify(bool always)
+{
+	u64 gen = iogroup_generation;
+
+	iogroup_repair_pending = iogroup_resync(true);
+	if (always || iogroup_generation != gen)
+		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
+			       ktime_get_boottime_ns());
+	if (iogroup_repair_pending)
+		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
+				 IOGROUP_SETTLE_DELAY);
+	iogroup_verify_dirty();
+}
+
+/*
  * A hook missed a call (kretprobe instances exhausted, a kprobe hit while
  * another ran) or an event was dropped: rebuild the shadow from the kernel.
  * The calls that went unseen may still be running (a probe takes long): a
@@ -861,19 +880,11 @@ static void iogroup_check_lost(bool overflow)
 		return;
 	iogroup_last_missed = missed;
 	pr_warn_ratelimited("hook events lost, rebuilding the shadow from the kernel\n");
-	iogroup_repair_pending = iogroup_resync(true);
-	iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
-		       ktime_get_boottime_ns());
-	if (iogroup_repair_pending)
-		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
-				 IOGROUP_SETTLE_DELAY);
-	iogroup_verify_dirty();
+	iogroup_resync_notify(true);
 }
 
 static void iogroup_settle_fn(struct work_struct *work)
 {
-	u64 gen;
-
 	mutex_lock(&iogroup_lock);
 	if (!iogroup_repair_pending || !iogroup_checking)
 		goto out;
@@ -883,15 +894,7 @@ static void iogroup_settle_fn(struct work_struct *work)
 				 IOGROUP_SETTLE_DELAY);
 		goto out;
 	}
-	gen = iogroup_generation;
-	iogroup_repair_pending = iogroup_resync(true);
-	if (iogroup_generation != gen)
-		iogroup_notify(IOGROUP_EVENT_RESYNC, NULL, NULL, NULL, 0,
-			       ktime_get_boottime_ns());
-	if (iogroup_repair_pending)
-		mod_delayed_work(iogroup_wq, &iogroup_settle_work,
-				 IOGROUP_SETTLE_DELAY);
-	iogroup_verify_dirty();
+	iogroup_resync_notify(false);
 	iogroup_check_lost(false);
 out:
 	mutex_unlock(&iogroup_lock);

@@ -12,14 +12,10 @@
 # whole group to vfio-pci).  Checked against sysfs (driver links, the errno
 # of a sysfs bind), dmesg (the vetoed probe), lsmod and /dev/vfio.
 #
-# Helpers next to this script: ktap.sh, jsonq, sysfswrite.
+# Helpers next to this script: lib.sh, ktap.sh, jsonq, sysfswrite.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-JSONQ=$HERE/jsonq
-SYSFSWRITE=$HERE/sysfswrite
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-PCI=/sys/bus/pci/devices
+. "$HERE/lib.sh"
 LOG=/run/iogroup-boot	# .log, .rc, .lsmod: written by /init
 DMESG_BAD='WARNING:|BUG:|Oops|Call Trace|KASAN|refcount_t|general protection|blocked for more than|detected stall'
 TAINT_OK=$((4096 | 8192))

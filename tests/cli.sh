@@ -6,32 +6,18 @@
 # exit codes and messages with the documented contract; events seen by
 # `iogroup watch -j` with the sysfs writes that caused them.
 #
-# Helpers next to this script: ktap.sh, jsonq, asuser, sysfswrite.
+# Helpers next to this script: lib.sh, ktap.sh, jsonq, asuser, sysfswrite.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-JSONQ=$HERE/jsonq
-ASUSER=$HERE/asuser
-SYSFSWRITE=$HERE/sysfswrite
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-UNPRIV_UID=1000
+. "$HERE/lib.sh"
 EVENT_TIMEOUT=30		# seconds to wait for an event line (a bound, not a timing assertion)
-T=$KTAP_TMP
 WATCH_PID=
 RESTORE_NIC=
 RESTORE_OVERRIDE=
 
 NTESTS=17
 ktap_plan $NTESTS
-
-if [ -z "$IOGROUP" ] || [ ! -x "$IOGROUP" ]; then
-	i=0
-	while [ $i -lt $NTESTS ]; do
-		i=$((i + 1))
-		ktap_skip "cli test $i" "no iogroup CLI in PATH"
-	done
-	ktap_finish
-fi
+need_cli $NTESTS "cli test"
 ktap_diag "CLI: $IOGROUP"
 
 cleanup() {
@@ -47,65 +33,6 @@ cleanup() {
 trap cleanup EXIT
 
 # ------------------------------------------------------- ground truth ---
-
-sys_groups() {		# group ids, ascending
-	ls /sys/kernel/iommu_groups 2>/dev/null | sort -n
-}
-
-sys_group_devs() {	# GROUP -> device names, sorted
-	ls "/sys/kernel/iommu_groups/$1/devices" 2>/dev/null | sort
-}
-
-sys_ndevs() {		# devices in all groups
-	ls -d /sys/kernel/iommu_groups/*/devices/* 2>/dev/null | grep -c .
-}
-
-sys_driver() {		# DEV -> driver or "null"
-	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-	else
-		echo null
-	fi
-}
-
-sys_group_of() {	# DEV -> its iommu_group
-	basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
-}
-
-sys_bridge() {		# DEV -> true if its header type is not "normal"
-	_h=$(od -An -tu1 -j14 -N1 "/sys/bus/pci/devices/$1/config" 2>/dev/null |
-	     tr -d ' ')
-	if [ -n "$_h" ]; then
-		[ $((_h & 127)) -ne 0 ] && echo true || echo false
-		return
-	fi
-	case $(cat "/sys/bus/pci/devices/$1/class") in
-	0x0604*|0x0607*|0x0609*) echo true ;;
-	*) echo false ;;
-	esac
-}
-
-drv_manages_dma() {	# DRIVER -> 0 if it is driver_managed_dma
-	case $1 in
-	vfio-pci|pci-stub|pcieport) return 0 ;;
-	hisi_acc_vfio_pci|mlx5_vfio_pci|virtio_vfio_pci|pds_vfio_pci) return 0 ;;
-	nvgrace_gpu_vfio_pci|qat_vfio_pci) return 0 ;;
-	vfio-platform|vfio-amba|vfio-fsl-mc) return 0 ;;
-	esac
-	return 1
-}
-
-sys_domain() {		# GROUP -> sysfs type in lower case (dma-fq, dma, ...)
-	tr 'A-Z' 'a-z' <"/sys/kernel/iommu_groups/$1/type" 2>/dev/null
-}
-
-# find_nic: the e1000e NIC (8086:10d3), bound to e1000e.
-find_nic() {
-	for d in /sys/bus/pci/drivers/e1000e/0000:*; do
-		[ -e "$d" ] && { basename "$d"; return 0; }
-	done
-	return 1
-}
 
 # find_unbound_edu: a QEMU edu device (1234:11e8) with no driver.
 find_unbound_edu() {
@@ -292,18 +219,6 @@ t_show_json() {
 	done
 }
 
-# first_err_line: the first line of the last command's stderr.
-first_err_line() {
-	head -n 1 "$CMD_ERR"
-}
-
-expect_msg() {	# WHAT: stderr starts with "iogroup: "
-	case $(first_err_line) in
-	"iogroup: "?*) return 0 ;;
-	esac
-	fail "$1: stderr does not start with 'iogroup: ': '$(first_err_line)'"
-}
-
 t_usage_errors() {
 	cmd_fail "unknown command" 2 "$IOGROUP" frobnicate && expect_msg "unknown command"
 	cmd_fail "unknown option" 2 "$IOGROUP" --no-such-option && expect_msg "unknown option"
@@ -401,6 +316,22 @@ wait_event() {
 	return 1
 }
 
+# expect_event EVENT DEV DRIVER GROUP: watch -j printed EVENT for DEV
+# (wait_event) with that driver and group; the line in $T/ev.json.
+expect_event() {
+	if ! _l=$(wait_event "$T/watch.out" "$1" "$2"); then
+		fail "no $1 line for $2 within ${EVENT_TIMEOUT}s"
+		return 1
+	fi
+	echo "$_l" >"$T/ev.json"
+	_w=${1#device-}
+	expect_eq "$_w: event" "$("$JSONQ" .event <"$T/ev.json")" "$1"
+	expect_eq "$_w: device" "$("$JSONQ" .device <"$T/ev.json")" "$2"
+	expect_eq "$_w: driver" "$("$JSONQ" .driver <"$T/ev.json")" "$3"
+	expect_eq "$_w: group" "$("$JSONQ" .group <"$T/ev.json")" "$4"
+	return 0
+}
+
 start_watch() {
 	: >"$T/watch.out"
 	"$IOGROUP" watch -j >"$T/watch.out" 2>"$T/watch.err" &
@@ -442,15 +373,8 @@ t_watch_bind_unbind() {
 	echo "$_nic" >/sys/bus/pci/drivers/e1000e/unbind ||
 		{ fail "unbind $_nic failed"; stop_watch; return; }
 	[ -e "/sys/bus/pci/devices/$_nic/driver" ] && fail "$_nic still bound"
-	if _l=$(wait_event "$T/watch.out" device-unbound "$_nic"); then
-		echo "$_l" >"$T/ev.json"
-		expect_eq "unbound: event" "$("$JSONQ" .event <"$T/ev.json")" device-unbound
-		expect_eq "unbound: device" "$("$JSONQ" .device <"$T/ev.json")" "$_nic"
-		expect_eq "unbound: driver" "$("$JSONQ" .driver <"$T/ev.json")" e1000e
-		expect_eq "unbound: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
+	if expect_event device-unbound "$_nic" e1000e "$_grp"; then
 		expect_eq "unbound: seq type" "$("$JSONQ" -t .seq <"$T/ev.json")" int
-	else
-		fail "no device-unbound line for $_nic within ${EVENT_TIMEOUT}s"
 	fi
 	# the CLI shows the device unbound (ground truth: sysfs)
 	if cmd_ok "show -j $_nic after unbind" "$IOGROUP" show -j "$_nic"; then
@@ -460,15 +384,7 @@ t_watch_bind_unbind() {
 	echo "$_nic" >/sys/bus/pci/drivers/e1000e/bind ||
 		{ fail "bind $_nic failed"; stop_watch; return; }
 	expect_eq "sysfs driver of $_nic" "$(sys_driver "$_nic")" e1000e
-	if _l=$(wait_event "$T/watch.out" device-bound "$_nic"); then
-		echo "$_l" >"$T/ev.json"
-		expect_eq "bound: event" "$("$JSONQ" .event <"$T/ev.json")" device-bound
-		expect_eq "bound: device" "$("$JSONQ" .device <"$T/ev.json")" "$_nic"
-		expect_eq "bound: driver" "$("$JSONQ" .driver <"$T/ev.json")" e1000e
-		expect_eq "bound: group" "$("$JSONQ" .group <"$T/ev.json")" "$_grp"
-	else
-		fail "no device-bound line for $_nic within ${EVENT_TIMEOUT}s"
-	fi
+	expect_event device-bound "$_nic" e1000e "$_grp"
 	stop_watch
 	RESTORE_NIC=
 	if cmd_ok "show -j $_nic after bind" "$IOGROUP" show -j "$_nic"; then
@@ -563,31 +479,6 @@ free_group() {
 	return 1
 }
 
-# wait_owner GROUP KIND: until show -j GROUP says owner.kind KIND (30 s: a
-# bound, not a timing assertion).
-wait_owner() {
-	_i=0
-	while [ $_i -lt 300 ]; do
-		"$IOGROUP" show -j "$1" >"$T/owner.json" 2>/dev/null &&
-			[ "$("$JSONQ" .owner.kind <"$T/owner.json")" = "$2" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
-# wait_driver DEV DRIVER: until sysfs shows DEV bound to DRIVER ("null":
-# unbound), 30 s.
-wait_driver() {
-	_i=0
-	while [ $_i -lt 300 ]; do
-		[ "$(sys_driver "$1")" = "$2" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
-
 # claim / release of a group nobody uses; errors; root only.
 t_claim_release() {
 	_g=$(free_group) || { skip "no group without drivers"; return; }
@@ -657,8 +548,8 @@ t_claim_sigkill() {
 	_g=$(free_group) || { skip "no group without drivers"; return; }
 	cmd_fail "claim $_g -- kill -9 iogroup" 137 \
 		"$IOGROUP" claim "$_g" -- sh -c 'kill -9 $PPID; sleep 3'
-	wait_owner "$_g" none ||
-		fail "group $_g still owned by '$("$JSONQ" .owner.kind <"$T/owner.json")' after iogroup was killed"
+	poll 300 owner_is "$_g" none ||
+		fail "group $_g still owned by '$(owner_kind "$_g")' after iogroup was killed"
 }
 
 # detach hands a multi-device group to vfio-pci (sysfs, /dev/vfio), and

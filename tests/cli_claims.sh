@@ -11,16 +11,10 @@
 # SIGKILL of a free-group claim, detach/reattach to vfio-pci) and nl_api
 # (the kernel's claim errors and vetoes through raw netlink).
 #
-# Helpers next to this script: ktap.sh, asuser, sysfswrite.
+# Helpers next to this script: lib.sh, ktap.sh, jsonq, asuser, sysfswrite.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-ASUSER=$HERE/asuser
-SYSFSWRITE=$HERE/sysfswrite
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-UNPRIV_UID=1000
-T=$KTAP_TMP
-PCI=/sys/bus/pci/devices
+. "$HERE/lib.sh"
 CLAIMED=		# group to release at exit
 RESTORE_NIC=		# device to give back to e1000e at exit
 OVERRIDE_DEV=		# device whose driver_override to clear at exit
@@ -32,15 +26,7 @@ KILL_PIDS=
 
 NTESTS=8
 ktap_plan $NTESTS
-
-if [ -z "$IOGROUP" ] || [ ! -x "$IOGROUP" ]; then
-	i=0
-	while [ $i -lt $NTESTS ]; do
-		i=$((i + 1))
-		ktap_skip "cli_claims test $i" "no iogroup CLI in PATH"
-	done
-	ktap_finish
-fi
+need_cli $NTESTS "cli_claims test"
 ktap_diag "CLI: $IOGROUP"
 [ -e /sys/module/iogroup ] || modprobe iogroup
 
@@ -65,33 +51,6 @@ trap cleanup EXIT
 
 # ------------------------------------------------------- ground truth ---
 
-sys_driver() {		# DEV -> driver or "null"
-	if [ -e "$PCI/$1/driver" ]; then
-		basename "$(readlink "$PCI/$1/driver")"
-	else
-		echo null
-	fi
-}
-
-sys_group_of() {	# DEV -> its iommu_group
-	basename "$(readlink "$PCI/$1/iommu_group")"
-}
-
-sys_group_devs() {	# GROUP -> device names, sorted
-	ls "/sys/kernel/iommu_groups/$1/devices" 2>/dev/null | sort
-}
-
-find_nic() {		# the e1000e NIC bound to e1000e
-	if [ -n "${IOGROUP_VM_NIC:-}" ] && [ "$(sys_driver "$IOGROUP_VM_NIC")" = e1000e ]; then
-		echo "$IOGROUP_VM_NIC"
-		return 0
-	fi
-	for _d in /sys/bus/pci/drivers/e1000e/0000:*; do
-		[ -e "$_d" ] && { basename "$_d"; return 0; }
-	done
-	return 1
-}
-
 find_free_edu() {	# an edu (1234:11e8) without a driver, alone in its group
 	for _d in $PCI/*; do
 		[ "$(cat "$_d/vendor")" = 0x1234 ] || continue
@@ -105,50 +64,9 @@ find_free_edu() {	# an edu (1234:11e8) without a driver, alone in its group
 	return 1
 }
 
-# poll TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most TENTHS
-# times; 0 if it did.
-poll() {
-	_n=$1
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
-driver_is() {		# DEV DRIVER
-	[ "$(sys_driver "$1")" = "$2" ]
-}
-
 # pid_gone PID: PID has exited (its netlink sockets with it).
 pid_gone() {
 	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-owner_kind() {		# GROUP -> owner kind from show -j
-	"$IOGROUP" show -j "$1" 2>/dev/null | "$HERE/jsonq" .owner.kind 2>/dev/null
-}
-
-owner_is() {		# GROUP KIND
-	[ "$(owner_kind "$1")" = "$2" ]
-}
-
-owner_is_not() {	# GROUP KIND (and the group is still listed)
-	_ok=$(owner_kind "$1")
-	[ -n "$_ok" ] && [ "$_ok" != "$2" ]
-}
-
-first_err_line() {
-	head -n 1 "$CMD_ERR"
-}
-
-expect_msg() {		# WHAT: stderr starts with "iogroup: "
-	case $(first_err_line) in
-	"iogroup: "?*) return 0 ;;
-	esac
-	fail "$1: stderr does not start with 'iogroup: ': '$(first_err_line)'"
 }
 
 expect_err() {		# WHAT TEXT: stderr contains TEXT

@@ -31,6 +31,7 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
+#include "util.h"
 #include "kselftest_harness.h"
 
 #define EDU_VENDOR	0x1234
@@ -52,14 +53,6 @@
 #define DMA_LEN		1024
 #define DMA_TIMEOUT_MS	5000		/* the DMA runs from a 100 ms timer */
 #define FAULT_WAIT_MS	3000
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
 
 /* Physical address of a locked page of ours, 0 on failure. */
 static uint64_t phys_addr(const void *p)

@@ -12,26 +12,19 @@
 # (e1000 + edu, of which the XML names only the e1000 and the edu) go to
 # vfio-pci whole, then back to e1000e, e1000 and no driver.
 #
-# Helpers next to this script: ktap.sh, jsonq; the hooks as
+# Helpers next to this script: lib.sh, ktap.sh, jsonq; the hooks as
 # hook-libvirt-qemu and hook-proxmox.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-JSONQ=$HERE/jsonq
+. "$HERE/lib.sh"
 LIBVIRT=$HERE/hook-libvirt-qemu
 PROXMOX=$HERE/hook-proxmox
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-PCI=/sys/bus/pci/devices
-T=$KTAP_TMP
 
 . /usr/lib/iogroup-vm/topology.sh
 topology_find
 
 ktap_plan 6
-if [ -z "$IOGROUP" ]; then
-	for i in 1 2 3 4 5 6; do ktap_skip "hooks $i" "no iogroup CLI"; done
-	ktap_finish
-fi
+[ -n "$IOGROUP" ] || ktap_skip_all 6 hooks "no iogroup CLI"
 [ -e /sys/module/iogroup ] || modprobe iogroup
 
 drv() { pci_driver "$1"; }
@@ -47,18 +40,6 @@ cleanup() {
 	done 2>/dev/null
 }
 trap cleanup EXIT
-
-poll() {	# poll TENTHS CMD...
-	_n=$1
-	shift
-	while [ "$_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-driver_is() { [ "$(drv "$1")" = "$2" ]; }
 
 NICG=$(pci_group "$NIC")
 

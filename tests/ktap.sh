@@ -4,6 +4,8 @@
 #   ktap_plan N                 header and plan
 #   ktap_ok NAME / ktap_not_ok NAME [WHY] / ktap_skip NAME WHY
 #   ktap_result RC NAME [WHY]   0 ok, 4 skip, else not ok
+#   ktap_skip_all N NAME WHY    skip N cases "NAME 1".."NAME N", then
+#                               ktap_finish (exits)
 #   ktap_diag TEXT...           "# TEXT" lines
 #   ktap_run NAME FUNC [ARG...] run FUNC as one test case: it fails if it
 #                               called fail(), is skipped if it called
@@ -59,6 +61,15 @@ ktap_result() {
 	4) ktap_skip "$2" "$3" ;;
 	*) ktap_not_ok "$2" "$3" ;;
 	esac
+}
+
+ktap_skip_all() {
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		_i=$((_i + 1))
+		ktap_skip "$2 $_i" "$3"
+	done
+	ktap_finish
 }
 
 T_FAILED=0

@@ -10,10 +10,7 @@
 # timing: tests/vm/run.sh --bench measures them.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-JSONQ=$HERE/jsonq
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-T=$KTAP_TMP
+. "$HERE/lib.sh"
 
 ktap_plan 4
 

@@ -9,30 +9,17 @@
 # the metrics; --output writes the file atomically and leaves it alone on
 # failure.
 #
-# Helpers next to this script: ktap.sh, asuser, sysfswrite.
+# Helpers next to this script: lib.sh, ktap.sh, asuser, sysfswrite.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-ASUSER=$HERE/asuser
-SYSFSWRITE=$HERE/sysfswrite
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-UNPRIV_UID=1000
-T=$KTAP_TMP
-PCI=/sys/bus/pci/devices
+. "$HERE/lib.sh"
+NO_DRIVER=		# sys_driver: "" without a driver, as the driver label
 CLAIMED=
 RESTORE_NIC=
 
 NTESTS=7
 ktap_plan $NTESTS
-
-if [ -z "$IOGROUP" ] || [ ! -x "$IOGROUP" ]; then
-	i=0
-	while [ $i -lt $NTESTS ]; do
-		i=$((i + 1))
-		ktap_skip "metrics test $i" "no iogroup CLI in PATH"
-	done
-	ktap_finish
-fi
+need_cli $NTESTS "metrics test"
 ktap_diag "CLI: $IOGROUP"
 
 cleanup() {
@@ -42,43 +29,6 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
-
-# ------------------------------------------------------- ground truth ---
-
-sys_groups() { ls /sys/kernel/iommu_groups 2>/dev/null | sort -n; }
-sys_group_devs() { ls "/sys/kernel/iommu_groups/$1/devices" 2>/dev/null | sort; }
-sys_group_of() { basename "$(readlink "$PCI/$1/iommu_group")"; }
-sys_driver() {		# DEV -> driver, or "" without one
-	[ -e "$PCI/$1/driver" ] && basename "$(readlink "$PCI/$1/driver")"
-}
-sys_bridge() {
-	case $(cat "$PCI/$1/class") in
-	0x0604*|0x0607*|0x0609*) echo 1 ;;
-	*) echo 0 ;;
-	esac
-}
-drv_manages_dma() {
-	case $1 in
-	vfio-pci|pci-stub|pcieport) return 0 ;;
-	esac
-	return 1
-}
-find_nic() {
-	for d in /sys/bus/pci/drivers/e1000e/0000:*; do
-		[ -e "$d" ] && { basename "$d"; return 0; }
-	done
-	return 1
-}
-# wait_driver DEV DRIVER: up to 5 s for DEV's driver to become DRIVER
-# ("" none); sysfs settles asynchronously after a probe.
-wait_driver() {
-	_i=0
-	while [ "$(sys_driver "$1")" != "$2" ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ "$(sys_driver "$1")" = "$2" ]
-}
 
 # ------------------------------------------------------- metrics file ---
 
@@ -168,7 +118,7 @@ t_ownership() {
 			_blocks=0
 			if [ -n "$_drv" ] && ! drv_manages_dma "$_drv"; then
 				_ku=$((_ku + 1))
-				[ "$(sys_bridge "$d")" = 0 ] && _blocks=1
+				[ "$(sys_bridge "$d")" = false ] && _blocks=1
 			fi
 			[ $_blocks = 1 ] && _viable=0
 			expect_eq "$d: iogroup_device_blocks_viability (driver '$_drv')" \

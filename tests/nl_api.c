@@ -19,29 +19,13 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
+#include "util.h"
 #include "kselftest_harness.h"
 
 #define EVENT_TIMEOUT_MS	5000
 #define UNPRIV_UID		1000
 
 /* ------------------------------------------------------------ helpers */
-
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
 
 /* Open a socket on the family, loading the module if needed. */
 static int open_family(struct iog_sock *s, struct iog_err *e)

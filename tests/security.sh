@@ -9,30 +9,18 @@
 #  - An unprivileged process cannot release another process's claim; the
 #    claim goes away with the process that holds it.
 #
-# Helpers next to this script: ktap.sh, asuser, sechelp.
+# Helpers next to this script: lib.sh, ktap.sh, asuser, sechelp.
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
-ASUSER=$HERE/asuser
+. "$HERE/lib.sh"
 SECHELP=$HERE/sechelp
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-UNPRIV_UID=1000
-T=$KTAP_TMP
 CLAIM_PID=
 CLAIM_CHILDREN=
 CLAIMED_NIC=
 
 NTESTS=9
 ktap_plan $NTESTS
-
-if [ -z "$IOGROUP" ] || [ ! -x "$IOGROUP" ]; then
-	i=0
-	while [ $i -lt $NTESTS ]; do
-		i=$((i + 1))
-		ktap_skip "security test $i" "no iogroup CLI in PATH"
-	done
-	ktap_finish
-fi
+need_cli $NTESTS "security test"
 
 children_of() {		# PID -> its children's pids
 	for _d in /proc/[0-9]*; do

@@ -51,28 +51,13 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
+#include "util.h"
 
 #define WAIT_GONE_MS	90000	/* pciehp waits 5 s; a loaded TCG guest far more */
 #define WAIT_EVENT_MS	15000
 #define NTESTS		12
 
 /* ------------------------------------------------------------ helpers */
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
 
 static int ntest, nfailed;
 
@@ -97,16 +82,6 @@ static __attribute__((format(printf, 1, 2))) void diag(const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-}
-
-/* Exit status of a shell command line, -1 if it did not exit. */
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
 }
 
 static bool dev_present(const char *dev)

@@ -30,37 +30,13 @@
 
 #include "iogroup_nl.h"
 #include "sysfs_gt.h"
+#include "util.h"
 #include "kselftest_harness.h"
 
 #define NIC_VENDOR	0x8086
 #define NIC_DEVICE	0x10d3		/* e1000e in QEMU */
 #define NIC_DRIVER	"e1000e"
 #define WAIT_MS		5000
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Run a shell command line; its exit status, -1 if it did not exit. */
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
 
 static const char *cli(void)
 {

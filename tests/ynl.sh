@@ -9,16 +9,12 @@
 # sysfs, and it receives the events of an unbind and a bind of the e1000e
 # through --subscribe events.  Skips when the image has no python or YNL.
 #
-# Helpers next to this script: ktap.sh, jsonq, ynl/ (cli.py, lib/, iogroup.yaml,
+# Helpers next to this script: lib.sh, ktap.sh, jsonq, ynl/ (cli.py, lib/, iogroup.yaml,
 # ynl_check.py, python).
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/ktap.sh"
+. "$HERE/lib.sh"
 Y=$HERE/ynl
-JSONQ=$HERE/jsonq
-IOGROUP=${IOGROUP:-$(command -v iogroup)}
-PCI=/sys/bus/pci/devices
-T=$KTAP_TMP
 
 . /usr/lib/iogroup-vm/topology.sh
 topology_find
@@ -26,10 +22,7 @@ topology_find
 ktap_plan 4
 PY=$(cat "$Y/python" 2>/dev/null)
 if [ -z "$PY" ] || [ ! -x "$PY" ] || [ ! -f "$Y/cli.py" ] || [ -z "$IOGROUP" ]; then
-	for i in 1 2 3 4; do
-		ktap_skip "ynl $i" "no YNL or python in the image (tests/ynl_pack.sh)"
-	done
-	ktap_finish
+	ktap_skip_all 4 ynl "no YNL or python in the image (tests/ynl_pack.sh)"
 fi
 [ -e /sys/module/iogroup ] || modprobe iogroup
 export PYTHONDONTWRITEBYTECODE=1 PYTHONPYCACHEPREFIX=$Y/pycache

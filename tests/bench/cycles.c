@@ -28,25 +28,11 @@
 #include <time.h>
 
 #include "iogroup_nl.h"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
-}
+#include "util.h"
 
 static long long pct(long long *t, int n, int p)
 {
-	qsort(t, n, sizeof(*t), cmp);
+	qsort(t, n, sizeof(*t), cmp_ll);
 	return t[(long)n * p / 100 >= n ? n - 1 : (long)n * p / 100];
 }
 

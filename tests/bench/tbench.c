@@ -16,22 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 extern char **environ;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -61,7 +48,7 @@ int main(int argc, char **argv)
 		}
 		t[i] = now_ns() - t0;
 	}
-	qsort(t, n, sizeof(*t), cmp);
+	qsort(t, n, sizeof(*t), cmp_ll);
 	printf("runs=%d median_us=%lld p10_us=%lld p90_us=%lld min_us=%lld max_us=%lld\n",
 	       n, t[n / 2] / 1000, t[n / 10] / 1000, t[n * 9 / 10] / 1000,
 	       t[0] / 1000, t[n - 1] / 1000);

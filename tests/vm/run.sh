@@ -426,12 +426,7 @@ run_kernel() {
 		host_result fail "${p}vm powered off ($why)"
 	fi
 	# Independent of the guest's own dmesg check.
-	if grep -E -n -B2 -A12 "$CONSOLE_BAD" \
-			"$out/console.log" >"$out/console-bad.log"; then
-		host_result fail "${p}console clean" "$out/console-bad.log"
-	else
-		host_result pass "${p}console clean"
-	fi
+	console_check "$out" "$p"
 
 	if [ "$MODE" = bench ]; then
 		if grep -q '^BENCH done' "$out/ktap.log" &&
@@ -450,17 +445,7 @@ run_kernel() {
 		fi
 		return
 	fi
-	local meta plan results done
-	awk -v prefix="$p" -v results="$RESULTS" -v details="$DETAILS/$series" \
-		-v meta="$out/ktap.meta" -f "$VM_DIR/ktap.awk" \
-		< <(mkdir -p "$DETAILS/$series"; tr -d '\r' <"$out/ktap.log")
-	meta=$(cat "$out/ktap.meta")
-	eval "$meta"
-	if [ "$plan" -ge 0 ] && [ "$plan" -eq "$results" ] && [ "$done" -eq 1 ]; then
-		host_result pass "${p}ktap complete ($results results)"
-	else
-		host_result fail "${p}ktap complete ($meta)" "$out/ktap.log"
-	fi
+	ktap_check "$out" "$p" "$DETAILS/$series"
 	if [ "$MODE" = check ] && [ -n "$TESTS_OUT" ] && [ -f "$TESTS_OUT/boot_claims.sh" ]; then
 		boot_claims_run "$series"
 	fi
@@ -471,7 +456,7 @@ run_kernel() {
 # script before loading the drivers and runs tests/boot_claims.sh.
 boot_claims_run() {
 	local series=$1 out=$BUILD/$1/boot p="$1: boot: " rc=0 t
-	local meta plan results done VM_TIMEOUT=${VM_TIMEOUT:-300}
+	local VM_TIMEOUT=${VM_TIMEOUT:-300}
 	mkdir -p "$out"
 	rm -f "$out"/{console.log,ktap.log}
 	ln -sf ../initramfs.gz "$out/initramfs.gz"
@@ -485,15 +470,32 @@ boot_claims_run() {
 	else
 		host_result fail "${p}vm powered off (qemu status $rc)" "$out/console.log"
 	fi
+	console_check "$out" "$p"
+	ktap_check "$out" "$p" "$DETAILS/$series-boot"
+}
+
+# console_check OUT PREFIX: no oops, WARN, ... ($CONSOLE_BAD) on
+# OUT/console.log; the lines around them in OUT/console-bad.log.
+console_check() {
+	local out=$1 p=$2
+
 	if grep -E -n -B2 -A12 "$CONSOLE_BAD" \
 			"$out/console.log" >"$out/console-bad.log"; then
 		host_result fail "${p}console clean" "$out/console-bad.log"
 	else
 		host_result pass "${p}console clean"
 	fi
-	awk -v prefix="$p" -v results="$RESULTS" -v details="$DETAILS/$series-boot" \
+}
+
+# ktap_check OUT PREFIX DETAILS: count OUT/ktap.log's results (ktap.awk,
+# one file a failure in DETAILS) and check the document is complete: a
+# plan, as many results, the runner's end marker.
+ktap_check() {
+	local out=$1 p=$2 details=$3 meta plan results done
+
+	awk -v prefix="$p" -v results="$RESULTS" -v details="$details" \
 		-v meta="$out/ktap.meta" -f "$VM_DIR/ktap.awk" \
-		< <(mkdir -p "$DETAILS/$series-boot"; tr -d '\r' <"$out/ktap.log")
+		< <(mkdir -p "$details"; tr -d '\r' <"$out/ktap.log")
 	meta=$(cat "$out/ktap.meta")
 	eval "$meta"
 	if [ "$plan" -ge 0 ] && [ "$plan" -eq "$results" ] && [ "$done" -eq 1 ]; then
