@@ -122,6 +122,8 @@ static void test_files(void)
 
 int main(void)
 {
+	/* under nohup the commands would inherit an ignored SIGHUP */
+	signal(SIGHUP, SIG_DFL);
 	test_files();
 	test_run();
 	if (failures) {
