@@ -583,10 +583,14 @@ static int dump_one(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
 	struct ig_group *groups;
 	int err;
 
-	groups = realloc(l->groups, (l->n + 1) * sizeof(*groups));
-	if (!groups)
-		return -ENOMEM;
-	l->groups = groups;
+	/* doubling from 8: no copy of the whole list per group */
+	if (l->n == 0 || (l->n >= 8 && !(l->n & (l->n - 1)))) {
+		groups = realloc(l->groups, (l->n ? 2 * l->n : 8) *
+					    sizeof(*groups));
+		if (!groups)
+			return -ENOMEM;
+		l->groups = groups;
+	}
 	err = parse_group(nl, nlh, &l->groups[l->n]);
 	if (!err)
 		l->n++;

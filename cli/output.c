@@ -204,6 +204,34 @@ static int jprint(FILE *f, struct jb *b, json_object *o, int flags)
 	return ret;
 }
 
+/*
+ * Print @o as the next element of a JSON array being printed with
+ * JSON_FLAGS, byte for byte as json-c prints a whole array (each element
+ * indented one level deeper: two spaces after each of its newlines; JSON
+ * strings hold none), and release it.  A listing of hundreds of groups
+ * thus never holds more than one group's objects: building the whole tree
+ * first cost a megabyte and more time than the rest of the listing.
+ */
+static int jprint_elem(FILE *f, struct jb *b, json_object *o, bool first)
+{
+	const char *s = NULL, *nl;
+	int ret = -ENOMEM;
+
+	if (b->ok && o)
+		s = json_object_to_json_string_ext(o, JSON_FLAGS);
+	if (s) {
+		fputs(first ? "  " : ",\n  ", f);
+		for (; (nl = strchr(s, '\n')); s = nl + 1) {
+			fwrite(s, 1, (size_t)(nl - s) + 1, f);
+			fputs("  ", f);
+		}
+		fputs(s, f);
+		ret = 0;
+	}
+	json_object_put(o);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* Human                                                               */
 
@@ -323,18 +351,17 @@ int ig_print_groups(FILE *f, const struct ig_group_list *l, bool json)
 	size_t i, j;
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *a = jnew(&b, json_object_new_array());
+		/* as jprint() of the array, one group at a time */
+		fputs("[\n", f);
+		for (i = 0; i < l->n; i++) {
+			struct jb b = { .ok = true };
 
-		for (i = 0; a && i < l->n; i++) {
-			json_object *g = group_json(&b, &l->groups[i]);
-
-			if (!g || json_object_array_add(a, g) < 0) {
-				json_object_put(g);
-				b.ok = false;
-			}
+			if (jprint_elem(f, &b, group_json(&b, &l->groups[i]),
+					i == 0))
+				return -ENOMEM;
 		}
-		return jprint(f, &b, a, JSON_FLAGS);
+		fputs(l->n ? "\n]\n" : "]\n", f);
+		return 0;
 	}
 
 	for (i = 0; i < l->n; i++) {

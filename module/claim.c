@@ -291,51 +291,87 @@ again:
 	return ret;
 }
 
+/* What iogroup_claim_unbind() looks for, under the group's mutex. */
+struct iogroup_claim_scan {
+	bool unbind;
+	unsigned int ndevs;
+	struct list_head found;		/* struct iogroup_unbound */
+	int err;
+};
+
 /*
- * Find the devices of the group bound to kernel DMA-API drivers.  Without
- * @unbind the first one is the error; with it, each is unbound (the veto is
- * armed: nothing binds again) and remembered for the restore.
+ * A device of the group bound to a kernel DMA-API driver (as
+ * iogroup_dev_blocks_viability() says of a shadow device) is remembered;
+ * without unbind, the first one ends the walk.  Called with the group's
+ * mutex held: no group calls, no device_lock.
+ */
+static int iogroup_claim_scan_dev(struct device *dev, void *data)
+{
+	struct iogroup_claim_scan *scan = data;
+	char driver[IOGROUP_DRIVER_NAME_MAX] = "";
+	struct iogroup_unbound *u;
+	struct device_driver *drv;
+
+	scan->ndevs++;
+	rcu_read_lock();
+	drv = READ_ONCE(dev->driver);
+	if (drv && !iogroup_driver_manages_dma(dev, drv) &&
+	    !(IOGROUP_BRIDGES_ALWAYS_VIABLE && dev_is_pci(dev) &&
+	      to_pci_dev(dev)->hdr_type != PCI_HEADER_TYPE_NORMAL))
+		strscpy(driver, drv->name, sizeof(driver));
+	rcu_read_unlock();
+	if (!driver[0])
+		return 0;
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u) {
+		scan->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	u->dev = get_device(dev);
+	strscpy(u->driver, driver, sizeof(u->driver));
+	list_add_tail(&u->node, &scan->found);
+	return scan->unbind ? 0 : 1;
+}
+
+/*
+ * Find the devices of the group bound to kernel DMA-API drivers, without
+ * copying the group: a claim of a group with none (every VM start) reads
+ * each device's driver once and allocates nothing that lasts.  Without
+ * @unbind the first one is the error; with it, each is unbound (the veto
+ * is armed: nothing binds again) and remembered for the restore.
  */
 static int iogroup_claim_unbind(struct iogroup_claim *c, bool unbind,
 				struct netlink_ext_ack *extack)
 {
-	struct iogroup_unbound *u;
-	struct iogroup_dev *d;
-	LIST_HEAD(devs);
-	int ret;
+	struct iogroup_claim_scan scan = {
+		.unbind = unbind,
+		.found = LIST_HEAD_INIT(scan.found),
+	};
+	struct iogroup_unbound *u, *tmp;
 
-	ret = iogroup_read_group(c->grp, &devs);
-	if (ret < 0)
-		goto out;
-	if (list_empty(&devs)) {
+	iommu_group_for_each_dev(c->grp, &scan, iogroup_claim_scan_dev);
+	if (!scan.err && !scan.ndevs) {
 		iogroup_errmsg(extack, "group %u has no device", c->group_id);
-		ret = -ENOENT;
-		goto out;
+		return -ENOENT;
 	}
-	ret = 0;
-	list_for_each_entry(d, &devs, node) {
-		if (!iogroup_dev_blocks_viability(d))
+	if (!scan.err && !unbind && !list_empty(&scan.found)) {
+		u = list_first_entry(&scan.found, struct iogroup_unbound, node);
+		iogroup_errmsg(extack,
+			       "%s is bound to %s, which uses the kernel DMA API",
+			       dev_name(u->dev), u->driver);
+		scan.err = -EBUSY;
+	}
+	list_for_each_entry_safe(u, tmp, &scan.found, node) {
+		list_del(&u->node);
+		if (scan.err) {
+			put_device(u->dev);
+			kfree(u);
 			continue;
-		if (!unbind) {
-			iogroup_errmsg(extack,
-				       "%s is bound to %s, which uses the kernel DMA API",
-				       d->name, d->driver);
-			ret = -EBUSY;
-			break;
 		}
-		u = kzalloc(sizeof(*u), GFP_KERNEL);
-		if (!u) {
-			ret = -ENOMEM;
-			break;
-		}
-		u->dev = get_device(d->dev);
-		strscpy(u->driver, d->driver, sizeof(u->driver));
 		list_add_tail(&u->node, &c->unbound);
-		device_release_driver(d->dev);
+		device_release_driver(u->dev);
 	}
-out:
-	iogroup_free_devs(&devs);
-	return ret;
+	return scan.err;
 }
 
 /* Probe again the devices a claim unbound. */

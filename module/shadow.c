@@ -29,6 +29,15 @@
 #define IOGROUP_QUEUE_MAX	4096
 #define IOGROUP_VERIFY_PERIOD	(30 * HZ)
 #define IOGROUP_SETTLE_DELAY	(HZ / 2)
+/*
+ * How long the worker lets hook events gather before it applies them: one
+ * wake-up and one verification per burst (a driver bind is a probe, a
+ * dma_configure and often an unbind) instead of one per event, which woke
+ * the worker from inside every probe.  Watchers see an event this much
+ * later; queries and claims flush the queue first, so they never see it
+ * late.
+ */
+#define IOGROUP_BATCH_DELAY	max(1UL, msecs_to_jiffies(10))
 
 /* Guards the shadow: iogroup_groups, every group and device in it. */
 DEFINE_MUTEX(iogroup_lock);
@@ -38,6 +47,12 @@ u64 iogroup_generation;
 atomic_t iogroup_inflight = ATOMIC_INIT(0);
 
 static LIST_HEAD(iogroup_queue);
+/*
+ * The groups changed since they were last verified (iogroup_grp.dirty),
+ * so that a batch of events verifies what it touched without walking every
+ * group.  iogroup_lock held.
+ */
+static LIST_HEAD(iogroup_dirty);
 static DEFINE_SPINLOCK(iogroup_queue_lock);
 static unsigned int iogroup_queue_len;
 static bool iogroup_queue_overflow;
@@ -60,7 +75,7 @@ static bool iogroup_checking;
 static void iogroup_work_fn(struct work_struct *work);
 static void iogroup_verify_fn(struct work_struct *work);
 static void iogroup_settle_fn(struct work_struct *work);
-static DECLARE_WORK(iogroup_work, iogroup_work_fn);
+static DECLARE_DELAYED_WORK(iogroup_work, iogroup_work_fn);
 static DECLARE_DELAYED_WORK(iogroup_verify_work, iogroup_verify_fn);
 static DECLARE_DELAYED_WORK(iogroup_settle_work, iogroup_settle_fn);
 
@@ -87,7 +102,8 @@ struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type)
 		spin_lock_irqsave(&iogroup_queue_lock, flags);
 		iogroup_queue_overflow = true;
 		spin_unlock_irqrestore(&iogroup_queue_lock, flags);
-		queue_work(iogroup_wq, &iogroup_work);
+		queue_delayed_work(iogroup_wq, &iogroup_work,
+				   IOGROUP_BATCH_DELAY);
 		return NULL;
 	}
 	ev->type = type;
@@ -124,7 +140,8 @@ void iogroup_hook_queue(struct iogroup_hook_event *ev)
 	list_add_tail(&ev->node, &iogroup_queue);
 	iogroup_queue_len++;
 	spin_unlock_irqrestore(&iogroup_queue_lock, flags);
-	queue_work(iogroup_wq, &iogroup_work);
+	/* a no-op while the worker's timer is armed: the burst's first wakes it */
+	queue_delayed_work(iogroup_wq, &iogroup_work, IOGROUP_BATCH_DELAY);
 }
 
 static bool iogroup_queue_idle(void)
@@ -134,7 +151,8 @@ static bool iogroup_queue_idle(void)
 	spin_lock_irq(&iogroup_queue_lock);
 	idle = list_empty(&iogroup_queue);
 	spin_unlock_irq(&iogroup_queue_lock);
-	return idle && !atomic_read(&iogroup_inflight) && !work_pending(&iogroup_work);
+	return idle && !atomic_read(&iogroup_inflight) &&
+	       !delayed_work_pending(&iogroup_work);
 }
 
 /* ---- reading the kernel: process context ------------------------------ */
@@ -515,7 +533,8 @@ static void iogroup_grp_settle(struct iogroup_grp *g,
 		iogroup_generation++;
 	}
 	g->kernel_claimed = iogroup_compat_owner_claimed(g->grp);
-	g->dirty = true;
+	if (list_empty(&g->dirty))
+		list_add_tail(&g->dirty, &iogroup_dirty);
 }
 
 /**
@@ -593,6 +612,7 @@ static void iogroup_grp_free(struct iogroup_grp *g)
 {
 	struct iogroup_dev *d, *tmp;
 
+	list_del(&g->dirty);
 	list_for_each_entry_safe(d, tmp, &g->devs, node)
 		iogroup_dev_free(d);
 	iommu_group_put(g->grp);
@@ -644,6 +664,7 @@ static struct iogroup_grp *iogroup_grp_of(struct device *dev, bool notify)
 	g->grp = grp;
 	g->kernel_claimed = -1;
 	INIT_LIST_HEAD(&g->devs);
+	INIT_LIST_HEAD(&g->dirty);
 	if (xa_err(xa_store(&iogroup_groups, id, g, GFP_KERNEL))) {
 		kfree(g);
 		goto err;
@@ -736,6 +757,32 @@ iogroup_shadow_dev(struct device *dev, struct iogroup_grp **gp)
 	return NULL;
 }
 
+/*
+ * The shadow device of @dev, looked for first in the group the kernel has
+ * it in (one xarray lookup instead of a walk of every group on each bind
+ * and unbind), then everywhere: a device that changed groups is still in
+ * its old one until that is read again.
+ */
+static struct iogroup_dev *
+iogroup_shadow_dev_fast(struct device *dev, struct iogroup_grp **gp)
+{
+	struct iommu_group *grp;
+	struct iogroup_grp *g;
+	struct iogroup_dev *d;
+
+	grp = iommu_group_get(dev);
+	if (grp) {
+		g = xa_load(&iogroup_groups, iommu_group_id(grp));
+		iommu_group_put(grp);
+		d = g ? iogroup_find_dev(&g->devs, dev) : NULL;
+		if (d) {
+			*gp = g;
+			return d;
+		}
+	}
+	return iogroup_shadow_dev(dev, gp);
+}
+
 /* Apply one hook event.  iogroup_lock held. */
 static void iogroup_apply(struct iogroup_hook_event *ev)
 {
@@ -750,7 +797,7 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 	case IOGROUP_HOOK_BOUND:
 	case IOGROUP_HOOK_UNBOUND:
 	case IOGROUP_HOOK_BIND_FAILED:
-		d = iogroup_shadow_dev(ev->dev, &g);
+		d = iogroup_shadow_dev_fast(ev->dev, &g);
 		if (d) {
 			old_owner = g->owner;
 			old_pid = g->user.pid;
@@ -759,7 +806,7 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 			g = iogroup_grp_of(ev->dev, true);
 			if (g)
 				iogroup_grp_update(g, false, true);
-			d = iogroup_shadow_dev(ev->dev, &g);
+			d = iogroup_shadow_dev_fast(ev->dev, &g);
 			if (!d)
 				break;
 			old_owner = g->owner;
@@ -829,15 +876,12 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 /* Verify the groups the last batch touched, once nothing is in flight. */
 static void iogroup_verify_dirty(void)
 {
-	struct iogroup_grp *g;
-	unsigned long id;
+	struct iogroup_grp *g, *tmp;
 
 	if (!iogroup_queue_idle())
 		return;
-	xa_for_each(&iogroup_groups, id, g) {
-		if (!g->dirty)
-			continue;
-		g->dirty = false;
+	list_for_each_entry_safe(g, tmp, &iogroup_dirty, dirty) {
+		list_del_init(&g->dirty);
 		iogroup_grp_verify(g);
 	}
 }
@@ -978,7 +1022,8 @@ void iogroup_shadow_device_removed(struct device *dev)
  */
 void iogroup_shadow_flush(void)
 {
-	flush_work(&iogroup_work);
+	/* runs a batch still gathering now, not after IOGROUP_BATCH_DELAY */
+	flush_delayed_work(&iogroup_work);
 }
 
 /**
@@ -1115,6 +1160,8 @@ void iogroup_shadow_exit(void)
 	unsigned long id;
 
 	cancel_delayed_work_sync(&iogroup_verify_work);
+	/* flush_workqueue() does not run a delayed work whose timer is armed */
+	flush_delayed_work(&iogroup_work);
 	flush_workqueue(iogroup_wq);
 	/* after the flush: the last events may have armed it */
 	cancel_delayed_work_sync(&iogroup_settle_work);

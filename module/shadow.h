@@ -66,7 +66,7 @@ struct iogroup_grp {
 	int kernel_claimed;		/* -1: kernel cannot tell */
 	char drift[IOGROUP_DRIFT_MAX];	/* "" when in agreement */
 	u64 generation;
-	bool dirty;			/* changed since last verified */
+	struct list_head dirty;		/* in the list of groups to verify */
 	/* derived by iogroup_grp_derive() */
 	u32 kernel_users;
 	enum iogroup_owner_kind owner;

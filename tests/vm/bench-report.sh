@@ -97,7 +97,8 @@ END {
 	printf "| kernel uevent ACTION=bind (NETLINK_KOBJECT_UEVENT) | %s us | %s us |\n", \
 		usf(kv(event, "uevent_median")), usf(kv(event, "uevent_p99"))
 	printf "\n%s binds of pci-stub to an edu; each watcher is a thread blocked in recv(). The kernel\n", kv(event, "binds")
-	printf "sends its uevent inside the bind, iogroup from its workqueue after the probe returns.\n"
+	printf "sends its uevent inside the bind, iogroup from its workqueue after the probe returns,\n"
+	printf "which lets hook events gather for 10 ms (module/shadow.c: IOGROUP_BATCH_DELAY).\n"
 
 	g = kv(mem, "groups"); d = kv(mem, "devices")
 	printf "\n## 5. Memory\n\n"
