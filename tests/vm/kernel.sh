@@ -233,9 +233,6 @@ DEBUG_VM_MEM=2G
 # The fuzzer's messages on it (nl_fuzz, budget 85 s x VM_SLOW): every one
 # goes through KASAN and lockdep at about 250 a second under TCG.
 DEBUG_FUZZ_COUNT=50000
-# Its defconfig has no ACPI PCI hot-plug (HOTPLUG_PCI_ACPI), which QEMU's q35
-# uses by default: the root ports get native PCIe hot-plug (pciehp) instead.
-DEBUG_VM_QEMU="-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
 
 # extract_source: $CACHE/src/linux-source-6.1 from the cached .deb (the
 # .deb itself is fetched by fetch_tools).
@@ -343,7 +340,6 @@ debug_env() {
 	DKMS_FLAGS=""
 	VM_SLOW=$DEBUG_VM_SLOW
 	VM_MEM=$DEBUG_VM_MEM
-	VM_QEMU="$DEBUG_VM_QEMU"
 	CONFIG_SUM=$2
 	EOF
 	mv "$dest/env.tmp" "$dest/env"

@@ -36,7 +36,7 @@
 # of building one through DKMS; it must be built for the kernel booted),
 # IOGROUP_CLI (this CLI in the image instead of building cli/).  A series'
 # env may set VM_SLOW (both time limits are multiplied by it: the debug
-# kernel), VM_MEM (qemu -m) and VM_QEMU (more qemu arguments).
+# kernel) and VM_MEM (qemu -m).
 set -euo pipefail
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -319,7 +319,7 @@ boot_vm() {
 		# timer check (a "timer doesn't work through Interrupt-remapped
 		# IO-APIC" panic), nothing the tests are about
 		-append "console=ttyS0 intel_iommu=on panic=-1 no_timer_check $append"
-		${VM_QEMU:-} ${QEMU_EXTRA:-})
+		${QEMU_EXTRA:-})
 	printf '%q ' "${qemu[@]}" >"$out/qemu.cmd"
 	echo >>"$out/qemu.cmd"
 	: >"$out/ktap.log"
@@ -348,7 +348,7 @@ run_kernel() {
 		return
 	fi
 	# shellcheck disable=SC1090,SC1091
-	BUILD_SUITE= VM_APPEND= DKMS_FLAGS= VM_SLOW= VM_MEM= VM_QEMU=
+	BUILD_SUITE= VM_APPEND= DKMS_FLAGS= VM_SLOW= VM_MEM=
 	. "$CACHE/k/$series/env"
 	TIME_FETCH=$(( $(now) - t ))
 
