@@ -252,12 +252,6 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 			       c->persistent ? ", persistent" : "");
 		return -EBUSY;
 	}
-	if (iogroup_leaving_count(id)) {
-		iogroup_errmsg(extack, "a device of group %u is being removed",
-			       id);
-		return -ENODEV;
-	}
-
 again:
 	mutex_lock(&iogroup_lock);
 	g = xa_load(&iogroup_groups, id);

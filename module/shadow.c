@@ -419,6 +419,18 @@ static void iogroup_grp_verify_domain(struct iogroup_grp *g)
  * nothing is in flight: a probe between dma_configure and its return is a
  * moment where the two legitimately differ.
  */
+/*
+ * Nothing in flight, no repair pending, no loss not seen yet (the resync
+ * comes first, not a drift report).  iogroup_lock held.
+ */
+static bool iogroup_quiet(void)
+{
+	return iogroup_checking && iogroup_queue_idle() &&
+	       !iogroup_repair_pending &&
+	       iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed() ==
+	       iogroup_last_missed;
+}
+
 static void iogroup_grp_verify(struct iogroup_grp *g)
 {
 	char driver[IOGROUP_DRIVER_NAME_MAX];
@@ -427,12 +439,7 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	bool managed;
 	int claimed;
 
-	if (!iogroup_checking || !iogroup_queue_idle() ||
-	    iogroup_repair_pending)
-		return;
-	/* a loss not seen yet: the resync comes first, not a drift report */
-	if (iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed() !=
-	    iogroup_last_missed)
+	if (!iogroup_quiet())
 		return;
 
 	atomic64_inc(&iogroup_stats.drift_checks);
@@ -463,9 +470,7 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	 * or queued until the worker (this one) applies it, so the comparison
 	 * counts only if nothing began meanwhile.  Its event verifies again.
 	 */
-	if (!iogroup_queue_idle() ||
-	    iogroup_hooks_probe_missed() + iogroup_hooks_kprobe_missed() !=
-	    iogroup_last_missed)
+	if (!iogroup_quiet())
 		return;
 
 	if (drift[0] && strcmp(drift, g->drift)) {
