@@ -21,6 +21,7 @@
  * bus notifier takes a reference on the claim it ends.
  */
 #include <linux/device.h>
+#include <linux/hashtable.h>
 #include <linux/iommu.h>
 #include <linux/kallsyms.h>
 #include <linux/netlink.h>
@@ -46,6 +47,7 @@ struct iogroup_unbound {
 };
 
 struct iogroup_claim {
+	struct hlist_node node;		/* in iogroup_claims */
 	u32 group_id;
 	struct iommu_group *grp;	/* iommu_group_ref_get() reference */
 	u32 portid;			/* the socket it belongs to */
@@ -54,7 +56,7 @@ struct iogroup_claim {
 	bool owned;			/* claimed: the unbound list is complete */
 	unsigned long flags;		/* IOGROUP_CLAIM_* bits */
 	struct mutex own_lock;		/* taking, giving back DMA ownership */
-	refcount_t ref;			/* the claims xarray's, the notifier's */
+	refcount_t ref;			/* iogroup_claims', the notifier's */
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	u64 since;
@@ -71,10 +73,13 @@ enum {
 };
 
 static DEFINE_MUTEX(iogroup_claim_lock);
-/* group id -> struct iogroup_claim; written under iogroup_claim_lock */
-static DEFINE_XARRAY(iogroup_claims);
-/* group id -> xa_mk_value(1) while kernel drivers are refused */
-static DEFINE_XARRAY(iogroup_vetoes);
+/*
+ * The claims by group id, written under iogroup_claim_lock, read under RCU.
+ * A group's kernel drivers are refused (the veto) while it is in here.  A
+ * hash table, not an xarray: a claim+release on a VM's start path then
+ * allocates and frees nothing but the claim.
+ */
+static DEFINE_HASHTABLE(iogroup_claims, 6);
 /*
  * PCI devices between BUS_NOTIFY_DEL_DEVICE and BUS_NOTIFY_REMOVED_DEVICE
  * (where the IOMMU core takes them out of their group), indexed by the
@@ -83,6 +88,18 @@ static DEFINE_XARRAY(iogroup_vetoes);
  * the IOMMU core WARNs about on 6.6+.  Written by the bus notifier only.
  */
 static DEFINE_XARRAY(iogroup_leaving);
+
+/* The claim of group @id.  RCU read side, or iogroup_claim_lock held. */
+static struct iogroup_claim *iogroup_claim_find(u32 id)
+{
+	struct iogroup_claim *c;
+
+	hash_for_each_possible_rcu(iogroup_claims, c, node, id,
+				   lockdep_is_held(&iogroup_claim_lock))
+		if (c->group_id == id)
+			return c;
+	return NULL;
+}
 
 static void iogroup_reaper_fn(struct work_struct *work);
 static DECLARE_WORK(iogroup_reaper, iogroup_reaper_fn);
@@ -131,7 +148,7 @@ bool iogroup_vetoed(u32 id)
 	bool vetoed;
 
 	rcu_read_lock();
-	vetoed = xa_load(&iogroup_vetoes, id);
+	vetoed = iogroup_claim_find(id);
 	rcu_read_unlock();
 	return vetoed;
 }
@@ -149,7 +166,7 @@ bool iogroup_claim_is_ours(u32 id, const void *cookie)
 	bool ours;
 
 	rcu_read_lock();
-	c = xa_load(&iogroup_claims, id);
+	c = iogroup_claim_find(id);
 	ours = cookie && c &&
 	       iogroup_compat_claim_cookie(&c->compat, c) == cookie;
 	rcu_read_unlock();
@@ -166,11 +183,11 @@ bool iogroup_claim_is_ours(u32 id, const void *cookie)
 u32 iogroup_claims_count(void)
 {
 	struct iogroup_claim *c;
-	unsigned long id;
+	unsigned int bkt;
 	u32 n = 0;
 
 	rcu_read_lock();
-	xa_for_each(&iogroup_claims, id, c)
+	hash_for_each_rcu(iogroup_claims, bkt, c, node)
 		if (!test_bit(IOGROUP_CLAIM_GONE, &c->flags))
 			n++;
 	rcu_read_unlock();
@@ -192,7 +209,7 @@ int iogroup_claim_put_owner(struct sk_buff *skb, u32 id)
 	int ret = 0;
 
 	rcu_read_lock();
-	c = xa_load(&iogroup_claims, id);
+	c = iogroup_claim_find(id);
 	/* the unbound list is complete once the claim owns the group */
 	if (!c || !smp_load_acquire(&c->owned))
 		goto out;
@@ -244,7 +261,7 @@ static int iogroup_claim_check(u32 id, struct iommu_group **grpp,
 	bool fresh = false;
 	int ret = 0;
 
-	c = xa_load(&iogroup_claims, id);
+	c = iogroup_claim_find(id);
 	if (c) {
 		iogroup_errmsg(extack,
 			       "group %u is claimed by iogroup already: pid %d (%s)%s",
@@ -451,8 +468,7 @@ static bool iogroup_claim_unown(struct iogroup_claim *c, bool gone)
 static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
 	iogroup_claim_unown(c, false);
-	xa_erase(&iogroup_claims, c->group_id);
-	xa_erase(&iogroup_vetoes, c->group_id);
+	hash_del_rcu(&c->node);
 	if (probe && !list_empty(&c->unbound)) {
 		/* drivers come back once no veto can be seen any more */
 		synchronize_rcu();
@@ -547,12 +563,7 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 		goto err_free;
 
 	/* arm the veto, publish the claim so the hooks know it is ours */
-	ret = xa_err(xa_store(&iogroup_vetoes, id, xa_mk_value(1), GFP_KERNEL));
-	if (ret)
-		goto err_put;
-	ret = xa_err(xa_store(&iogroup_claims, id, c, GFP_KERNEL));
-	if (ret)
-		goto err_drop;
+	hash_add_rcu(iogroup_claims, &c->node, id);
 	/*
 	 * Published: from here the bus notifier ends this claim if the
 	 * group's last device goes.  Pairs with the barrier there: either it
@@ -597,8 +608,6 @@ err_drop:
 	iogroup_claim_drop(c, true);
 	mutex_unlock(&iogroup_claim_lock);
 	return ret;
-err_put:
-	iommu_group_put(c->grp);
 err_free:
 	mutex_unlock(&iogroup_claim_lock);
 	kfree(c);
@@ -617,7 +626,7 @@ int iogroup_release(u32 id, struct netlink_ext_ack *extack)
 	struct iogroup_claim *c;
 
 	mutex_lock(&iogroup_claim_lock);
-	c = xa_load(&iogroup_claims, id);
+	c = iogroup_claim_find(id);
 	if (c && test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
 		/* ended by the bus notifier; the reaper has not removed it yet */
 		iogroup_claim_drop(c, false);
@@ -641,10 +650,11 @@ int iogroup_release(u32 id, struct netlink_ext_ack *extack)
 static void iogroup_reaper_fn(struct work_struct *work)
 {
 	struct iogroup_claim *c;
-	unsigned long id;
+	struct hlist_node *tmp;
+	unsigned int bkt;
 
 	mutex_lock(&iogroup_claim_lock);
-	xa_for_each(&iogroup_claims, id, c) {
+	hash_for_each_safe(iogroup_claims, bkt, tmp, c, node) {
 		if (test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
 			/* its ownership went back in the bus notifier */
 			iogroup_claim_drop(c, false);
@@ -671,14 +681,14 @@ static int iogroup_netlink_event(struct notifier_block *nb,
 	struct netlink_notify *n = ptr;
 	struct iogroup_claim *c;
 	bool found = false;
-	unsigned long id;
+	unsigned int bkt;
 
 	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !net_eq(n->net, &init_net))
 		return NOTIFY_DONE;
 
 	rcu_read_lock();
-	xa_for_each(&iogroup_claims, id, c) {
+	hash_for_each_rcu(iogroup_claims, bkt, c, node) {
 		if (!c->persistent && c->portid == n->portid &&
 		    !test_and_set_bit(IOGROUP_CLAIM_CLOSED, &c->flags))
 			found = true;
@@ -742,7 +752,7 @@ static int iogroup_bus_event(struct notifier_block *nb, unsigned long action,
 	/* pairs with iogroup_claim(): it sees the device, or this the claim */
 	smp_mb();
 	rcu_read_lock();
-	c = xa_load(&iogroup_claims, id);
+	c = iogroup_claim_find(id);
 	/* every device still in the group is on its way out */
 	if (c && (c->grp != grp ||
 		  n > max(iogroup_leaving_count(id), 1U) ||
@@ -802,11 +812,12 @@ err_wq:
 void iogroup_claims_exit(void)
 {
 	struct iogroup_claim *c;
-	unsigned long id;
+	struct hlist_node *tmp;
+	unsigned int bkt;
 
 	mutex_lock(&iogroup_claim_lock);
-	xa_for_each(&iogroup_claims, id, c) {
-		pr_info("group %lu released: module unloading\n", id);
+	hash_for_each_safe(iogroup_claims, bkt, tmp, c, node) {
+		pr_info("group %u released: module unloading\n", c->group_id);
 		iogroup_claim_drop(c, c->restore);
 	}
 	mutex_unlock(&iogroup_claim_lock);
@@ -816,7 +827,5 @@ void iogroup_claims_exit(void)
 	/* the frees queued by call_rcu, then the works they queued */
 	rcu_barrier();
 	destroy_workqueue(iogroup_claims_wq);
-	xa_destroy(&iogroup_claims);
-	xa_destroy(&iogroup_vetoes);
 	xa_destroy(&iogroup_leaving);
 }
