@@ -109,7 +109,8 @@ struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type)
 	ev->type = type;
 	ev->ts = ktime_get_boottime_ns();
 	ev->pid = task_tgid_nr(current);
-	get_task_comm(ev->comm, current);
+	/* no task_lock() in a kprobe handler: the lockless copy of 6.13+ */
+	strscpy(ev->comm, current->comm, sizeof(ev->comm));
 	return ev;
 }
 
