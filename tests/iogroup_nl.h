@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -64,6 +65,8 @@ static inline int iog_socket_raw(struct iog_sock *s)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	socklen_t salen = sizeof(sa);
+	/* never hang: the kernel answers a request at once or not at all */
+	struct timeval tmo = { .tv_sec = 10 };
 	int one = 1;
 
 	memset(s, 0, sizeof(*s));
@@ -73,7 +76,8 @@ static inline int iog_socket_raw(struct iog_sock *s)
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    getsockname(s->fd, (struct sockaddr *)&sa, &salen) < 0 ||
 	    setsockopt(s->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) < 0 ||
-	    setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) < 0) {
+	    setsockopt(s->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) < 0 ||
+	    setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) < 0) {
 		int e = errno;
 
 		close(s->fd);
@@ -348,18 +352,18 @@ static inline int iog_request(struct iog_sock *s, struct iog_msg *m,
 		return ret;
 	}
 	for (;;) {
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 		struct nlmsghdr *nlh;
 		ssize_t n;
 
-		/* never hang: the kernel answers at once or not at all */
-		ret = poll(&pfd, 1, 10000);
-		if (ret <= 0) {
-			e->err = ret < 0 ? errno : ETIMEDOUT;
+		/* SO_RCVTIMEO (iog_socket_raw()): one system call, no poll() */
+		n = recv(s->fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			e->err = ETIMEDOUT;
 			snprintf(e->msg, sizeof(e->msg), "test: no answer from the kernel");
 			return -e->err;
 		}
-		n = recv(s->fd, buf, sizeof(buf), 0);
 		if (n < 0) {
 			e->err = errno;
 			snprintf(e->msg, sizeof(e->msg), "recv: %s", strerror(errno));
