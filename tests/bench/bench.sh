@@ -53,6 +53,7 @@ group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 
 dmesg -n 1	# claims are logged: keep the serial console out of the timings
 say env kernel="$(uname -r)" cpus="$(nproc)" groups="$(ngroups)" \
+	clocksource="$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" \
 	devices="$(ls -d /sys/kernel/iommu_groups/*/devices/* | wc -l)"
 set -- $(edus)
 diag "bench edu devices: $#"
@@ -75,14 +76,38 @@ say memory groups="$(st groups)" devices="$(st devices)" \
 	kmalloc_delta=$((k1 - k0))
 
 # ------------------------------------------------------- probe overhead
+# The steady state, what every later bind on the host pays: a round starts
+# once loading is over (`iogroup stats` waits for the first scan of every
+# group to be applied; rmmod waits for the unload) and after 10 cycles that
+# are not counted (TCG translates the code that loading or unloading
+# patched again).  12 rounds of each, in pairs whose order alternates, so
+# that drift of the host's speed falls on both sides alike.
+PROBE_ROUNDS=12
+probe_round() {	# probe_round ROUND unloaded|loaded
+	if [ "$2" = loaded ]; then
+		load
+		iogroup stats >/dev/null || die "iogroup stats failed"
+	else
+		unload
+	fi
+	sleep 1
+	m bind "$CYCLES" bind "$EDU_BIND" pci-stub 10 >/dev/null
+	say probe round="$1" iogroup="$2" $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
+}
 echo pci-stub >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
-for r in 1 2 3 4; do
-	unload
-	say probe round=$r iogroup=unloaded $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
-	load
-	say probe round=$r iogroup=loaded $(m bind "$CYCLES" bind "$EDU_BIND" pci-stub 40)
+r=1
+while [ $r -le $PROBE_ROUNDS ]; do
+	if [ $((r % 2)) = 1 ]; then
+		probe_round $r unloaded
+		probe_round $r loaded
+	else
+		probe_round $r loaded
+		probe_round $r unloaded
+	fi
+	r=$((r + 1))
 done
 echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
+load
 
 # ----------------------------------------------------------- claim cost
 G=$(group_of "$EDU_CLAIM")
