@@ -37,6 +37,8 @@ $2 == "syscalls" { sc[kv($0, "tool")] = kv($0, "calls"); scg = kv($0, "groups") 
 $2 == "probe" && kv($0, "iogroup") == "loaded" {
 	pl[++npl] = kv($0, "median"); rl[kv($0, "round")] = kv($0, "median")
 }
+$2 == "kprobes" && kv($0, "armed") == "1" { ka[kv($0, "round")] = kv($0, "median"); kaa[++nka] = kv($0, "median") }
+$2 == "kprobes" && kv($0, "armed") == "0" { kd[kv($0, "round")] = kv($0, "median"); kdd[++nkd] = kv($0, "median") }
 $2 == "probe" && kv($0, "iogroup") == "unloaded" {
 	pu[++npu] = kv($0, "median"); ru[kv($0, "round")] = kv($0, "median")
 }
@@ -92,6 +94,17 @@ END {
 	printf "alternating order, measured once loading or unloading is over (the steady state).\n"
 	printf "Ratio within each pair, loaded / unloaded: median %+.1f%%, from %+.1f%% to %+.1f%%.\n", \
 		(prm - 1) * 100, (pr[1] - 1) * 100, (pr[np] - 1) * 100
+	if (nka) {
+		nk = 0
+		for (r in ka)
+			if (r in kd) kr[++nk] = ka[r] / kd[r]
+		krm = median(kr, nk)
+		printf "\nThe kprobes share: the same loaded module with its kprobes disarmed and armed\n"
+		printf "(debugfs `kprobes/enabled`), switched every 40 cycles, %d pairs: %s us disarmed,\n", nk, usf(median(kdd, nkd))
+		printf "%s us armed, %+.1f%% (ratio within each pair: median %+.1f%%, from %+.1f%% to %+.1f%%).\n", \
+			usf(median(kaa, nka)), (median(kaa, nka) / median(kdd, nkd) - 1) * 100, \
+			(krm - 1) * 100, (kr[1] - 1) * 100, (kr[nk] - 1) * 100
+	}
 
 	a = kv(claim, "iogroup_median"); b = kv(claim, "vfio_median")
 	printf "\n## 3. Claim cost, group %s (an edu bound to vfio-pci)\n\n", kv(claim, "group")
