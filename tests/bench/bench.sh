@@ -87,9 +87,9 @@ say memory groups="$(st groups)" devices="$(st devices)" \
 # once loading is over (`iogroup stats` waits for the first scan of every
 # group to be applied; rmmod waits for the unload) and after 10 cycles that
 # are not counted (TCG translates the code that loading or unloading
-# patched again).  12 rounds of each, in pairs whose order alternates, so
+# patched again).  20 rounds of each, in pairs whose order alternates, so
 # that drift of the host's speed falls on both sides alike.
-PROBE_ROUNDS=12
+PROBE_ROUNDS=20
 probe_round() {	# probe_round ROUND unloaded|loaded
 	if [ "$2" = loaded ]; then
 		load
