@@ -27,12 +27,13 @@ m() {
 	_o=$("$@") || die "$_w failed: $*"
 	echo "$_o"
 }
-# The timed loops run on CPU 0.  Free to move between the vCPUs, a round
-# of bind cycles under TCG took either about 200 us or about 400 us per
-# cycle, whatever was loaded, which drowned differences of 10%; pinned,
-# the rounds agree within about 10%.  Both sides of every ratio run pinned
-# alike.  Not the event latency: there the watchers' wake-ups on the other
-# CPU are part of what is measured.
+# The timed loops run on CPU 0.  Under TCG a round of bind cycles took
+# either about 200 us or about 400 us per cycle, whatever was loaded, which
+# drowns differences of 10%; pinned, fewer rounds fell to the slow speed
+# (none of 8 in one run), though some still do: the probe overhead is
+# judged on pairs of rounds measured seconds apart.  Both sides of every
+# ratio run pinned alike.  Not the event latency: there the watchers'
+# wake-ups on the other CPU are part of what is measured.
 PIN="taskset 1"
 ngroups() { ls /sys/kernel/iommu_groups | wc -l; }
 unload() { lsmod | grep -q '^iogroup ' && rmmod iogroup; }
