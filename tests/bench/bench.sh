@@ -91,6 +91,11 @@ say memory groups="$(st groups)" devices="$(st devices)" \
 # patched again).  20 rounds of each, in pairs whose order alternates, so
 # that drift of the host's speed falls on both sides alike.
 PROBE_ROUNDS=20
+# bind_cycles: 10 cycles of warm-up, then the 40 of the round's figures
+bind_cycles() {
+	m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 10 >/dev/null
+	m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 40
+}
 probe_round() {	# probe_round ROUND unloaded|loaded
 	if [ "$2" = loaded ]; then
 		load
@@ -99,8 +104,7 @@ probe_round() {	# probe_round ROUND unloaded|loaded
 		unload
 	fi
 	sleep 1
-	m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 10 >/dev/null
-	say probe round="$1" iogroup="$2" $(m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 40)
+	say probe round="$1" iogroup="$2" $(bind_cycles)
 }
 echo pci-stub >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 r=1
@@ -128,8 +132,7 @@ if [ -w $KPROBES ]; then
 	while [ $r -le 20 ]; do
 		for st in 1 0; do
 			echo $st >$KPROBES
-			m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 10 >/dev/null
-			say kprobes round=$r armed=$st $(m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 40)
+			say kprobes round=$r armed=$st $(bind_cycles)
 		done
 		r=$((r + 1))
 	done

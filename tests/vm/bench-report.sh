@@ -29,6 +29,12 @@ function median(a, n,   i, j, t) {
 			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+# out[1..n]: num[r] / den[r] for each round r measured both ways; n
+function pair_ratios(num, den, out,   r, n) {
+	for (r in num)
+		if (r in den) out[++n] = num[r] / den[r]
+	return n
+}
 $2 == "env" { env = $0 }
 $2 == "memory" { mem = $0 }
 $2 == "claim" { claim = $0 }
@@ -82,9 +88,7 @@ END {
 			scg, sc["iogroup"], sc["sysfs_walk"]
 
 	u = median(pu, npu); l = median(pl, npl)
-	np = 0
-	for (r in rl)
-		if (r in ru) pr[++np] = rl[r] / ru[r]
+	np = pair_ratios(rl, ru, pr)
 	prm = median(pr, np)
 	printf "\n## 2. Probe overhead: driver bind+unbind cycle (pci-stub on an edu)\n\n"
 	printf "| iogroup | cycle (median of %d rounds of 40) |\n|---|---:|\n", npu
@@ -98,9 +102,7 @@ END {
 	printf "loaded, for seconds at a time: a pair, measured within a few seconds, mostly falls\n"
 	printf "into one speed, so its ratio is the estimate that survives it.\n"
 	if (nka) {
-		nk = 0
-		for (r in ka)
-			if (r in kd) kr[++nk] = ka[r] / kd[r]
+		nk = pair_ratios(ka, kd, kr)
 		krm = median(kr, nk)
 		printf "\nThe kprobes share: the same loaded module with its kprobes disarmed and armed\n"
 		printf "(debugfs `kprobes/enabled`), switched every 40 cycles, %d pairs: armed adds %+.1f%%\n", \
