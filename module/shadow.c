@@ -416,11 +416,6 @@ static void iogroup_grp_verify_domain(struct iogroup_grp *g)
 }
 
 /*
- * Compare the hook-driven part of the shadow with the kernel.  Only when
- * nothing is in flight: a probe between dma_configure and its return is a
- * moment where the two legitimately differ.
- */
-/*
  * Nothing in flight, no repair pending, no loss not seen yet (the resync
  * comes first, not a drift report).  iogroup_lock held.
  */
@@ -432,6 +427,11 @@ static bool iogroup_quiet(void)
 	       iogroup_last_missed;
 }
 
+/*
+ * Compare the hook-driven part of the shadow with the kernel.  Only when
+ * nothing is in flight: a probe between dma_configure and its return is a
+ * moment where the two legitimately differ.
+ */
 static void iogroup_grp_verify(struct iogroup_grp *g)
 {
 	char driver[IOGROUP_DRIVER_NAME_MAX];
