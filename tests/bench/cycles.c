@@ -127,7 +127,9 @@ static int cmd_claim(uint32_t id, int n)
 			for (int j = 0; j < 2; j++) {
 				struct iog_msg m;
 
-				iog_msg_init(&m, s.family, 0, 250, IOGROUP_FAMILY_VERSION);
+				/* past the last command: genl refuses it itself */
+				iog_msg_init(&m, s.family, 0, IOGROUP_CMD_MAX + 1,
+					     IOGROUP_FAMILY_VERSION);
 				iog_request(&s, &m, NULL, NULL, &e);
 				if (e.err != EOPNOTSUPP)
 					die("unknown command", e.err ? e.err : EPROTO);
