@@ -6,8 +6,11 @@
  * that tries to bind to a device of a vetoed group), then unbinds the kernel
  * DMA-API drivers if asked to, then takes DMA ownership of the group, which
  * switches it to a domain that blocks all DMA.  No driver can slip in
- * between.  Releasing gives ownership back (the default domain returns),
- * disarms the veto and, if asked to, probes the unbound devices again.
+ * between.  Where the kernel's DMA ownership refuses those drivers by itself
+ * (5.19+), the veto is needed, and armed, only while a claim unbinds them;
+ * on 5.10 it is armed while any claim is held.  Releasing gives ownership
+ * back (the default domain returns), disarms the veto and, if asked to,
+ * probes the unbound devices again.
  *
  * A claim belongs to the netlink socket that made it unless it is
  * persistent: the NETLINK_URELEASE notifier sees the socket close (exit,
@@ -54,6 +57,7 @@ struct iogroup_claim {
 	bool persistent;
 	bool restore;
 	bool owned;			/* claimed: the unbound list is complete */
+	bool vetoing;			/* holds the veto armed */
 	unsigned long flags;		/* IOGROUP_CLAIM_* bits */
 	struct mutex own_lock;		/* taking, giving back DMA ownership */
 	refcount_t ref;			/* iogroup_claims', the notifier's */
@@ -458,6 +462,15 @@ static bool iogroup_claim_unown(struct iogroup_claim *c, bool gone)
 	return held;
 }
 
+/* The claim no longer needs the veto armed.  iogroup_claim_lock held. */
+static void iogroup_claim_unveto(struct iogroup_claim *c)
+{
+	if (c->vetoing) {
+		c->vetoing = false;
+		iogroup_veto_disarm();
+	}
+}
+
 /*
  * Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held.  The
  * veto, the notifier and dumps may still be looking at the claim: it is
@@ -469,6 +482,7 @@ static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
 	iogroup_claim_unown(c, false);
 	hash_del_rcu(&c->node);
+	iogroup_claim_unveto(c);
 	if (probe && !list_empty(&c->unbound)) {
 		/* drivers come back once no veto can be seen any more */
 		synchronize_rcu();
@@ -531,6 +545,7 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 {
 	bool unbind = flags & IOGROUP_CLAIM_F_UNBIND;
 	struct iogroup_claim *c;
+	const char *sym;
 	int ret, tries;
 
 	if (flags & ~__IOGROUP_CLAIM_F_ALL) {
@@ -563,6 +578,16 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 		goto err_free;
 
 	/* arm the veto, publish the claim so the hooks know it is ours */
+	if (unbind || IOGROUP_VETO_WHILE_CLAIMED) {
+		ret = iogroup_veto_arm(&sym);
+		if (ret) {
+			iogroup_errmsg(extack, "cannot arm the veto on %s(): %d",
+				       sym, ret);
+			iommu_group_put(c->grp);
+			goto err_free;
+		}
+		c->vetoing = true;
+	}
 	hash_add_rcu(iogroup_claims, &c->node, id);
 	/*
 	 * Published: from here the bus notifier ends this claim if the
@@ -586,6 +611,9 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 		if (ret != -EPERM || !unbind || tries == 3)
 			break;
 	}
+	/* owned: from here the kernel refuses the drivers (5.19+) */
+	if (!IOGROUP_VETO_WHILE_CLAIMED)
+		iogroup_claim_unveto(c);
 	if (ret && test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
 		iogroup_errmsg(extack, "the last device of group %u is being removed",
 			       id);
@@ -600,8 +628,18 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 	smp_store_release(&c->owned, true);
 	atomic64_inc(&iogroup_stats.claims_total);
 	mutex_unlock(&iogroup_claim_lock);
-	pr_info("group %u claimed by pid %d (%s)%s\n", id, c->pid, c->comm,
-		c->persistent ? ", persistent" : "");
+	/*
+	 * A claim held by a socket is routine, one per VM start on a VM
+	 * host, and the events say who and when; the kernel log keeps the
+	 * persistent ones (boot time, an administrator's) and every release
+	 * nobody asked for.  Dynamic debug shows the rest.
+	 */
+	if (c->persistent)
+		pr_info("group %u claimed by pid %d (%s), persistent\n", id,
+			c->pid, c->comm);
+	else
+		pr_debug("group %u claimed by pid %d (%s)\n", id, c->pid,
+			 c->comm);
 	return 0;
 
 err_drop:
@@ -624,6 +662,7 @@ err_free:
 int iogroup_release(u32 id, struct netlink_ext_ack *extack)
 {
 	struct iogroup_claim *c;
+	bool persistent;
 
 	mutex_lock(&iogroup_claim_lock);
 	c = iogroup_claim_find(id);
@@ -641,9 +680,13 @@ int iogroup_release(u32 id, struct netlink_ext_ack *extack)
 		iogroup_errmsg(extack, "iogroup holds no claim on group %u", id);
 		return -ENOENT;
 	}
+	persistent = c->persistent;
 	iogroup_claim_drop(c, c->restore);
 	mutex_unlock(&iogroup_claim_lock);
-	pr_info("group %u released\n", id);
+	if (persistent)
+		pr_info("group %u released (it was persistent)\n", id);
+	else
+		pr_debug("group %u released\n", id);
 	return 0;
 }
 

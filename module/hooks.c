@@ -54,6 +54,19 @@ static unsigned long iogroup_arg(struct pt_regs *regs, unsigned int n)
 	return regs_get_kernel_argument(regs, n);
 }
 
+/* Is @dev in a group claimed through iogroup?  Atomic context. */
+static bool iogroup_claimed(struct device *dev)
+{
+	struct iommu_group *grp;
+	bool claimed;
+
+	rcu_read_lock();
+	grp = READ_ONCE(dev->iommu_group);
+	claimed = grp && iogroup_vetoed(iommu_group_id(grp));
+	rcu_read_unlock();
+	return claimed;
+}
+
 /* ---- really_probe ------------------------------------------------------ */
 
 static int iogroup_probe_entry(struct kretprobe_instance *ri,
@@ -84,6 +97,10 @@ static int iogroup_probe_ret(struct kretprobe_instance *ri,
 		atomic64_inc(&iogroup_stats.probe_bound);
 	else
 		atomic64_inc(&iogroup_stats.probe_failed);
+	/* a kernel DMA-API driver refused because of a claim (5.19+) */
+	if (!IOGROUP_VETO_REPORTS && !bound && ret == -EBUSY &&
+	    !iogroup_driver_manages_dma(dev, data->drv) && iogroup_claimed(dev))
+		atomic64_inc(&iogroup_stats.vetoes);
 
 	/* err < 0: the errno hook reported this failure already */
 	if (READ_ONCE(dev->iommu_group) && err >= 0) {
@@ -397,8 +414,9 @@ static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
 	rcu_read_unlock();
 	if (!veto)
 		return 0;
-	atomic64_inc(&iogroup_stats.vetoes);
 	if (IOGROUP_VETO_REPORTS) {
+		/* else really_probe()'s hook sees the -EBUSY and counts it */
+		atomic64_inc(&iogroup_stats.vetoes);
 		ev = iogroup_hook_event_new(IOGROUP_HOOK_BIND_FAILED);
 		if (ev) {
 			ev->dev = get_device(dev);
@@ -423,15 +441,90 @@ struct iogroup_veto {
 	bool registered;
 };
 
+/* registered disarmed: see iogroup_veto_arm() */
 static struct iogroup_veto iogroup_vetoes[] = {
 	{ .kp = { .symbol_name = IOGROUP_VETO_SYMBOL,
 		  .pre_handler = iogroup_veto_pre,
-		  .post_handler = iogroup_veto_post } },
+		  .post_handler = iogroup_veto_post,
+		  .flags = KPROBE_FLAG_DISABLED } },
 	{ .kp = { .symbol_name = IOGROUP_VETO_SYMBOL2,
 		  .pre_handler = iogroup_veto_pre,
-		  .post_handler = iogroup_veto_post },
+		  .post_handler = iogroup_veto_post,
+		  .flags = KPROBE_FLAG_DISABLED },
 	  .optional = true },
 };
+
+/*
+ * The veto sits on a function every driver probe goes through and changes
+ * the instruction pointer there.  It is registered at load, so that a
+ * kernel where it cannot be is refused then, but armed only while a claim
+ * needs it (IOGROUP_VETO_WHILE_CLAIMED): the rest of the time no probe of
+ * any driver passes through it, and the function stays free for the other
+ * IP-modifying ftrace users (livepatch).  The lock orders arming against
+ * disarming; the count is of the claims that need it.
+ */
+static DEFINE_MUTEX(iogroup_veto_lock);
+static unsigned int iogroup_veto_users;
+
+static void iogroup_veto_disable(size_t n)
+{
+	while (n--)
+		if (iogroup_vetoes[n].registered)
+			disable_kprobe(&iogroup_vetoes[n].kp);
+}
+
+/**
+ * iogroup_veto_arm() - make sure the veto is armed, for one more user
+ * @sym: set to the function that could not be probed, on error
+ *
+ * Process context, may sleep (kernel text is patched on the first user).
+ * When it returns, every later call of the vetoed functions sees the veto.
+ *
+ * Return: 0 or a negative errno (-ENODEV: the hooks are not registered).
+ */
+int iogroup_veto_arm(const char **sym)
+{
+	int ret = 0;
+	size_t i;
+
+	*sym = IOGROUP_VETO_SYMBOL;
+	mutex_lock(&iogroup_veto_lock);
+	if (!iogroup_vetoes[0].registered) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (iogroup_veto_users) {
+		iogroup_veto_users++;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
+		if (!iogroup_vetoes[i].registered)
+			continue;
+		ret = enable_kprobe(&iogroup_vetoes[i].kp);
+		if (ret) {
+			*sym = iogroup_vetoes[i].kp.symbol_name;
+			iogroup_veto_disable(i);
+			goto out;
+		}
+	}
+	iogroup_veto_users = 1;
+out:
+	mutex_unlock(&iogroup_veto_lock);
+	return ret;
+}
+
+/**
+ * iogroup_veto_disarm() - one user less; the last one disarms the veto
+ *
+ * Process context, may sleep.  A handler already running finishes.
+ */
+void iogroup_veto_disarm(void)
+{
+	mutex_lock(&iogroup_veto_lock);
+	if (!WARN_ON_ONCE(!iogroup_veto_users) && !--iogroup_veto_users)
+		iogroup_veto_disable(ARRAY_SIZE(iogroup_vetoes));
+	mutex_unlock(&iogroup_veto_lock);
+}
 
 /* ---- registration ------------------------------------------------------ */
 

@@ -97,16 +97,35 @@ t_refused() {
 	driver_is "$_nic" e1000e || fail "claim --restore: $_nic now on '$(sys_driver "$_nic")'"
 }
 
+# The veto's kprobe as the kernel lists it: "armed" or "disarmed".  It is
+# armed only while a claim needs it: on 5.19+ while a claim unbinds the
+# group's drivers (then the kernel's DMA ownership refuses them), on 5.10,
+# whose kernel refuses nothing, while any claim is held.
+case $(uname -r) in
+[1-4].* | 5.[0-9].* | 5.1[0-8].*) VETO_SYM=driver_probe_device VETO_HELD=armed ;;
+*) VETO_SYM=pci_dma_configure VETO_HELD=disarmed ;;
+esac
+veto_state() {
+	_k=$(grep "  k  $VETO_SYM+0x0 " /sys/kernel/debug/kprobes/list)
+	case $_k in
+	"") echo "not registered" ;;
+	*"[DISABLED]"*) echo disarmed ;;
+	*) echo armed ;;
+	esac
+}
+
 # claim --unbind --restore (persistent): the NIC is unbound, e1000e can't
 # bind (sysfs EBUSY), vfio-pci can (driver_managed_dma); release probes
-# e1000e again.
+# e1000e again.  The veto is armed only while needed (veto_state).
 t_unbind_release_restore() {
 	_nic=$(find_nic) || { skip "no e1000e NIC bound to e1000e"; return; }
 	_g=$(sys_group_of "$_nic")
 	[ -d /sys/bus/pci/drivers/vfio-pci ] || modprobe vfio-pci 2>/dev/null
 	RESTORE_NIC=$_nic
+	expect_eq "$VETO_SYM veto with no claim" "$(veto_state)" disarmed
 	cmd_ok "claim $_g --unbind --restore" "$IOGROUP" claim "$_g" --unbind --restore || return
 	CLAIMED=$_g
+	expect_eq "$VETO_SYM veto while $_g is claimed" "$(veto_state)" "$VETO_HELD"
 	grep -q "claimed group $_g" "$CMD_OUT" || fail "claim: stdout lacks 'claimed group $_g'"
 	driver_is "$_nic" null || fail "claimed with --unbind: $_nic on '$(sys_driver "$_nic")'"
 	# e1000e (kernel DMA API) is vetoed: the bind write fails with EBUSY
@@ -128,6 +147,7 @@ t_unbind_release_restore() {
 	cmd_ok "release $_g" "$IOGROUP" release "$_g" || return
 	CLAIMED=
 	grep -q "released group $_g" "$CMD_OUT" || fail "release: stdout lacks 'released group $_g'"
+	expect_eq "$VETO_SYM veto after the release" "$(veto_state)" disarmed
 	poll 300 driver_is "$_nic" e1000e ||
 		fail "after release (--restore): $_nic on '$(sys_driver "$_nic")', want e1000e"
 	RESTORE_NIC=
@@ -297,7 +317,7 @@ t_check_after() {
 }
 
 ktap_run "refused claim names the blocking device" t_refused
-ktap_run "claim --unbind: e1000e EBUSY, vfio-pci binds, release restores" t_unbind_release_restore
+ktap_run "claim --unbind: e1000e EBUSY, vfio-pci binds, release restores, veto armed as needed" t_unbind_release_restore
 ktap_run "claim -- COMMAND: 137 and 127 passed through, claim released" t_command_status
 ktap_run "SIGKILL of claim --unbind --restore: released, driver back" t_sigkill_restore
 ktap_run "unprivileged: list ok, claim and release EPERM" t_unprivileged
