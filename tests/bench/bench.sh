@@ -119,28 +119,46 @@ while [ $r -le $PROBE_ROUNDS ]; do
 	r=$((r + 1))
 done
 # What of it the kprobes cost: the same loaded module with them disarmed
-# (debugfs kprobes/enabled, every kprobe on the system: only iogroup's
-# exist here) and armed, switched every 40 cycles, without loading or
-# unloading in between.  The shadow misses the disarmed rounds' binds;
-# `iogroup check` brings it back.
+# and armed (debugfs kprobes/enabled, every kprobe on the system: only
+# iogroup's exist here), switched every 10 cycles (cycles switch), without
+# loading or unloading in between.  The shadow misses the disarmed
+# cycles' binds; `iogroup check` brings it back.
+SWITCH_PAIRS=60
 load
 iogroup stats >/dev/null || die "iogroup stats failed"
 KPROBES=/sys/kernel/debug/kprobes/enabled
 [ -e $KPROBES ] || mount -t debugfs none /sys/kernel/debug
 if [ -w $KPROBES ]; then
-	r=1
-	while [ $r -le 20 ]; do
-		for st in 1 0; do
-			echo $st >$KPROBES
-			say kprobes round=$r armed=$st $(bind_cycles)
-		done
-		r=$((r + 1))
-	done
+	say kprobes $(m kprobes $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
 	echo 1 >$KPROBES
 	iogroup check >/dev/null 2>&1
 else
 	diag "no $KPROBES: the kprobes' share is not measured"
 fi
+# The floor of the design: the kernel's own return probes (tracefs dynamic
+# events, no module loaded) on the two functions iogroup's hooks pass on
+# each bind+unbind, with tracing off, so that only their trampolines run,
+# enabled and disabled every 10 cycles.  What any kprobe-based shadow of
+# probe and remove costs here, iogroup's own handlers aside.
+unload
+TRACING=/sys/kernel/tracing
+[ -e $TRACING/kprobe_events ] || mount -t tracefs none $TRACING 2>/dev/null
+RELEASE_FN=device_release_driver_internal	# inlined on 5.10
+grep -q " $RELEASE_FN\$" /proc/kallsyms || RELEASE_FN=__device_release_driver
+if echo "r:iogfloor/probe really_probe" >>$TRACING/kprobe_events &&
+   echo "r:iogfloor/release $RELEASE_FN" >>$TRACING/kprobe_events; then
+	echo 0 >$TRACING/tracing_on
+	say floor $(m floor $PIN "$CYCLES" switch $TRACING/events/iogfloor/enable \
+		"$EDU_BIND" pci-stub $SWITCH_PAIRS)
+	echo 0 >$TRACING/events/iogfloor/enable
+	echo 1 >$TRACING/tracing_on
+else
+	diag "no kprobe_events: the design's floor is not measured"
+fi
+echo "-:iogfloor/probe" >>$TRACING/kprobe_events 2>/dev/null
+echo "-:iogfloor/release" >>$TRACING/kprobe_events 2>/dev/null
+load
+iogroup stats >/dev/null || die "iogroup stats failed"
 echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 
 # ----------------------------------------------------------- claim cost

@@ -15,6 +15,10 @@
  *	container is opened once), alternating in blocks of 10.  Also the
  *	floor of any genetlink request: two round trips of a command the
  *	kernel refuses before it reaches iogroup (unknown command).
+ *   cycles switch FILE BDF DRIVER PAIRS
+ *	bind+unbind cycles as above with FILE (a debugfs or tracefs switch)
+ *	written 1 and 0 in turn, PAIRS blocks of 10 cycles each way: on_ and
+ *	off_ median and p90 of a cycle.
  *   cycles event BDF DRIVER N
  *	N binds of BDF to DRIVER (and unbinds): for each, the time from the
  *	bind write returning to the arrival of iogroup's DEVICE_BOUND event
@@ -57,22 +61,70 @@ static void sysfs_write(const char *path, const char *val)
 
 /* ------------------------------------------------------------ bind */
 
+static char bind_path[256], unbind_path[256];
+
+static void bind_paths(const char *drv)
+{
+	snprintf(bind_path, sizeof(bind_path), "/sys/bus/pci/drivers/%s/bind", drv);
+	snprintf(unbind_path, sizeof(unbind_path), "/sys/bus/pci/drivers/%s/unbind", drv);
+}
+
+/* one bind+unbind of @bdf: its time */
+static long long bind_cycle(const char *bdf)
+{
+	long long t0 = now_ns();
+
+	sysfs_write(bind_path, bdf);
+	sysfs_write(unbind_path, bdf);
+	return now_ns() - t0;
+}
+
 static int cmd_bind(const char *bdf, const char *drv, int n)
 {
-	char bind[256], unbind[256];
 	long long *t = calloc(n, sizeof(*t));
 
-	snprintf(bind, sizeof(bind), "/sys/bus/pci/drivers/%s/bind", drv);
-	snprintf(unbind, sizeof(unbind), "/sys/bus/pci/drivers/%s/unbind", drv);
-	for (int i = 0; i < n; i++) {
-		long long t0 = now_ns();
-
-		sysfs_write(bind, bdf);
-		sysfs_write(unbind, bdf);
-		t[i] = now_ns() - t0;
-	}
+	bind_paths(drv);
+	for (int i = 0; i < n; i++)
+		t[i] = bind_cycle(bdf);
 	printf("cycles=%d median=%lld p10=%lld p90=%lld\n", n,
 	       pct(t, n, 50), pct(t, n, 10), pct(t, n, 90));
+	return 0;
+}
+
+/*
+ * Bind+unbind cycles with a switch on and off: PAIRS times 10 cycles each
+ * way, the order alternating, the 2 cycles after each switch not counted
+ * (TCG translates the patched code again).  Blocks of 10 take a few ms:
+ * a change of the host's speed falls on both sides alike.
+ */
+static int cmd_switch(const char *file, const char *bdf, const char *drv,
+		      int pairs)
+{
+	long long *on = calloc(pairs * 10, sizeof(*on));
+	long long *off = calloc(pairs * 10, sizeof(*off));
+	int non = 0, noff = 0;
+
+	bind_paths(drv);
+	for (int p = 0; p < pairs; p++) {
+		for (int k = 0; k < 2; k++) {
+			int st = (p + k) % 2 == 0;
+
+			sysfs_write(file, st ? "1" : "0");
+			for (int i = 0; i < 12; i++) {
+				long long t = bind_cycle(bdf);
+
+				if (i < 2)
+					continue;
+				if (st)
+					on[non++] = t;
+				else
+					off[noff++] = t;
+			}
+		}
+	}
+	printf("cycles=%d on_median=%lld on_p90=%lld off_median=%lld off_p90=%lld\n",
+	       non, pct(on, non, 50), pct(on, non, 90), pct(off, noff, 50),
+	       pct(off, noff, 90));
 	return 0;
 }
 
@@ -212,15 +264,13 @@ static int cmd_event(const char *bdf, const char *drv, int n)
 {
 	long long *li = calloc(n, sizeof(*li)), *lu = calloc(n, sizeof(*lu));
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
-	char bpath[256], upath[256];
 	pthread_t th1, th2;
 	struct iog_sock s;
 	struct iog_err e;
 	int ufd, ret, rcv = 1 << 20;
 
 	ev_bdf = bdf;
-	snprintf(bpath, sizeof(bpath), "/sys/bus/pci/drivers/%s/bind", drv);
-	snprintf(upath, sizeof(upath), "/sys/bus/pci/drivers/%s/unbind", drv);
+	bind_paths(drv);
 	ret = iog_open(&s, &e);
 	if (ret < 0 || (ret = iog_subscribe(&s)) < 0)
 		die("iogroup events", -ret);
@@ -236,7 +286,7 @@ static int cmd_event(const char *bdf, const char *drv, int n)
 
 		atomic_store(&ig_at, 0);
 		atomic_store(&ue_at, 0);
-		sysfs_write(bpath, bdf);
+		sysfs_write(bind_path, bdf);
 		t1 = now_ns();
 		a = wait_for(&ig_at);
 		b = wait_for(&ue_at);
@@ -247,7 +297,7 @@ static int cmd_event(const char *bdf, const char *drv, int n)
 		}
 		li[i] = a - t1;
 		lu[i] = b - t1;
-		sysfs_write(upath, bdf);
+		sysfs_write(unbind_path, bdf);
 		usleep(2000);	/* let the unbind's events pass */
 	}
 	printf("binds=%d iogroup_median=%lld iogroup_p99=%lld uevent_median=%lld uevent_p99=%lld\n",
@@ -263,6 +313,8 @@ int main(int argc, char **argv)
 		return cmd_claim(strtoul(argv[2], NULL, 10), atoi(argv[3]));
 	if (argc == 5 && !strcmp(argv[1], "event"))
 		return cmd_event(argv[2], argv[3], atoi(argv[4]));
-	fprintf(stderr, "usage: cycles bind BDF DRIVER N | claim GROUP N | event BDF DRIVER N\n");
+	if (argc == 6 && !strcmp(argv[1], "switch"))
+		return cmd_switch(argv[2], argv[3], argv[4], atoi(argv[5]));
+	fprintf(stderr, "usage: cycles bind BDF DRIVER N | claim GROUP N | event BDF DRIVER N | switch FILE BDF DRIVER PAIRS\n");
 	return 2;
 }

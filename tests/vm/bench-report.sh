@@ -29,6 +29,15 @@ function median(a, n,   i, j, t) {
 			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+# a "cycles switch" line: what switching on adds, and how it was measured
+function added(l) {
+	return sprintf("%+.1f%%", (kv(l, "on_median") / kv(l, "off_median") - 1) * 100)
+}
+function switched(l, off, on) {
+	return sprintf("Medians of %d cycles each way, switched every 10 cycles: %s us %s, %s us %s (p90 %s and %s us).", \
+		kv(l, "cycles"), usf(kv(l, "off_median")), off, usf(kv(l, "on_median")), on, \
+		usf(kv(l, "off_p90")), usf(kv(l, "on_p90")))
+}
 # out[1..n]: num[r] / den[r] for each round r measured both ways; n
 function pair_ratios(num, den, out,   r, n) {
 	for (r in num)
@@ -43,8 +52,8 @@ $2 == "syscalls" { sc[kv($0, "tool")] = kv($0, "calls"); scg = kv($0, "groups") 
 $2 == "probe" && kv($0, "iogroup") == "loaded" {
 	pl[++npl] = kv($0, "median"); rl[kv($0, "round")] = kv($0, "median")
 }
-$2 == "kprobes" && kv($0, "armed") == "1" { ka[kv($0, "round")] = kv($0, "median"); kaa[++nka] = kv($0, "median") }
-$2 == "kprobes" && kv($0, "armed") == "0" { kd[kv($0, "round")] = kv($0, "median"); kdd[++nkd] = kv($0, "median") }
+$2 == "kprobes" { kprobes = $0 }
+$2 == "floor" { floor = $0 }
 $2 == "probe" && kv($0, "iogroup") == "unloaded" {
 	pu[++npu] = kv($0, "median"); ru[kv($0, "round")] = kv($0, "median")
 }
@@ -101,14 +110,18 @@ END {
 	printf "is over (the steady state). Under TCG some rounds run at half speed whatever is\n"
 	printf "loaded, for seconds at a time: a pair, measured within a few seconds, mostly falls\n"
 	printf "into one speed, so its ratio is the estimate that survives it.\n"
-	if (nka) {
-		nk = pair_ratios(ka, kd, kr)
-		krm = median(kr, nk)
-		printf "\nThe kprobes share: the same loaded module with its kprobes disarmed and armed\n"
-		printf "(debugfs `kprobes/enabled`), switched every 40 cycles, %d pairs: armed adds %+.1f%%\n", \
-			nk, (krm - 1) * 100
-		printf "(the median of the pairs%s ratios, from %+.1f%% to %+.1f%%; medians %s us disarmed, %s us armed).\n", \
-			"\047", (kr[1] - 1) * 100, (kr[nk] - 1) * 100, usf(median(kdd, nkd)), usf(median(kaa, nka))
+	if (kprobes != "") {
+		printf "\nThe kprobes%s share: the same loaded module with its kprobes disarmed and armed\n", "\047"
+		printf "(debugfs `kprobes/enabled`): armed adds %s. %s\n", \
+			added(kprobes), switched(kprobes, "disarmed", "armed")
+	}
+	if (floor != "") {
+		printf "\nThe floor of the design: no module, the kernel%ss own return probes (tracefs\n", "\047"
+		printf "`kprobe_events`, tracing off) on `really_probe()` and the driver-release function,\n"
+		printf "the two iogroup%ss hooks pass on each cycle, enabled and disabled: they add %s.\n", \
+			"\047", added(floor)
+		printf "%s What a shadow built on kprobes on probe and\n", switched(floor, "disabled", "enabled")
+		printf "remove pays here before it does anything; iogroup%ss handlers come on top.\n", "\047"
 	}
 
 	a = kv(claim, "iogroup_median"); b = kv(claim, "vfio_median")
