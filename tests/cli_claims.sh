@@ -106,7 +106,8 @@ case $(uname -r) in
 *) VETO_SYM=pci_dma_configure VETO_HELD=disarmed ;;
 esac
 veto_state() {
-	_k=$(grep "  k  $VETO_SYM+0x0 " /sys/kernel/debug/kprobes/list)
+	# the offset: past an ENDBR64 where the kernel has IBT (6.12+)
+	_k=$(grep "  k  $VETO_SYM+0x[0-9a-f]* " /sys/kernel/debug/kprobes/list)
 	case $_k in
 	"") echo "not registered" ;;
 	*"[DISABLED]"*) echo disarmed ;;
