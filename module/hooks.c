@@ -399,20 +399,13 @@ static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct iogroup_hook_event *ev;
 	struct device_driver *drv;
-	struct iommu_group *grp;
 	struct device *dev;
-	bool veto = false;
 
-	rcu_read_lock();
 	dev = iogroup_compat_veto_args(regs, &drv);
-	grp = READ_ONCE(dev->iommu_group);
-	if (drv && grp && iogroup_vetoed(iommu_group_id(grp)) &&
-	    !iogroup_driver_manages_dma(dev, drv) &&
-	    !(IOGROUP_BRIDGES_ALWAYS_VIABLE && dev_is_pci(dev) &&
-	      to_pci_dev(dev)->hdr_type != PCI_HEADER_TYPE_NORMAL))
-		veto = true;
-	rcu_read_unlock();
-	if (!veto)
+	if (!drv || !iogroup_claimed(dev) ||
+	    iogroup_driver_manages_dma(dev, drv) ||
+	    (IOGROUP_BRIDGES_ALWAYS_VIABLE && dev_is_pci(dev) &&
+	     to_pci_dev(dev)->hdr_type != PCI_HEADER_TYPE_NORMAL))
 		return 0;
 	if (IOGROUP_VETO_REPORTS) {
 		/* else really_probe()'s hook sees the -EBUSY and counts it */
