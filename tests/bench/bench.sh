@@ -38,6 +38,8 @@ PIN="taskset 1"
 ngroups() { ls /sys/kernel/iommu_groups | wc -l; }
 unload() { lsmod | grep -q '^iogroup ' && rmmod iogroup; }
 load() { lsmod | grep -q '^iogroup ' || modprobe iogroup; }
+# loaded, and its first scan applied (`iogroup stats` waits for it)
+load_ready() { load; iogroup stats >/dev/null || die "iogroup stats failed"; }
 
 # slab bytes in use: sum over /proc/slabinfo of active_objs * objsize
 slab_bytes() {
@@ -98,8 +100,7 @@ bind_cycles() {
 }
 probe_round() {	# probe_round ROUND unloaded|loaded
 	if [ "$2" = loaded ]; then
-		load
-		iogroup stats >/dev/null || die "iogroup stats failed"
+		load_ready
 	else
 		unload
 	fi
@@ -124,8 +125,7 @@ done
 # loading or unloading in between.  The shadow misses the disarmed
 # cycles' binds; `iogroup check` brings it back.
 SWITCH_PAIRS=60
-load
-iogroup stats >/dev/null || die "iogroup stats failed"
+load_ready
 KPROBES=/sys/kernel/debug/kprobes/enabled
 [ -e $KPROBES ] || mount -t debugfs none /sys/kernel/debug
 if [ -w $KPROBES ]; then
@@ -157,8 +157,7 @@ else
 fi
 echo "-:iogfloor/probe" >>$TRACING/kprobe_events 2>/dev/null
 echo "-:iogfloor/release" >>$TRACING/kprobe_events 2>/dev/null
-load
-iogroup stats >/dev/null || die "iogroup stats failed"
+load_ready
 echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 
 # ----------------------------------------------------------- claim cost
