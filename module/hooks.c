@@ -85,8 +85,8 @@ static int iogroup_probe_ret(struct kretprobe_instance *ri,
 {
 	struct iogroup_probe_data *data = (void *)ri->data;
 	int ret = (int)regs_return_value(regs);
-	struct iogroup_hook_event *ev;
 	struct device *dev = data->dev;
+	struct iogroup_hook_event ev;
 	bool bound;
 	int err;
 
@@ -104,16 +104,13 @@ static int iogroup_probe_ret(struct kretprobe_instance *ri,
 
 	/* err < 0: the errno hook reported this failure already */
 	if (READ_ONCE(dev->iommu_group) && err >= 0) {
-		ev = iogroup_hook_event_new(bound ? IOGROUP_HOOK_BOUND :
-						    IOGROUP_HOOK_BIND_FAILED);
-		if (ev) {
-			ev->dev = get_device(dev);
-			strscpy(ev->driver, data->drv->name, sizeof(ev->driver));
-			ev->managed_dma = bound &&
-				iogroup_driver_manages_dma(dev, data->drv);
-			ev->err = err;
-			iogroup_hook_queue(ev);
-		}
+		iogroup_hook_event_init(&ev, bound ? IOGROUP_HOOK_BOUND :
+						     IOGROUP_HOOK_BIND_FAILED);
+		strscpy(ev.driver, data->drv->name, sizeof(ev.driver));
+		ev.managed_dma = bound &&
+				 iogroup_driver_manages_dma(dev, data->drv);
+		ev.err = err;
+		iogroup_hook_queue(&ev, dev);
 	}
 	atomic_dec(&iogroup_inflight);
 	return 0;
@@ -144,17 +141,14 @@ static int iogroup_release_ret(struct kretprobe_instance *ri,
 {
 	struct iogroup_release_data *data = (void *)ri->data;
 	struct device *dev = data->dev;
-	struct iogroup_hook_event *ev;
+	struct iogroup_hook_event ev;
 
 	atomic64_inc(&iogroup_stats.release_hits);
 	if (data->had_driver && !READ_ONCE(dev->driver) &&
 	    READ_ONCE(dev->iommu_group)) {
-		ev = iogroup_hook_event_new(IOGROUP_HOOK_UNBOUND);
-		if (ev) {
-			ev->dev = get_device(dev);
-			strscpy(ev->driver, data->driver, sizeof(ev->driver));
-			iogroup_hook_queue(ev);
-		}
+		iogroup_hook_event_init(&ev, IOGROUP_HOOK_UNBOUND);
+		strscpy(ev.driver, data->driver, sizeof(ev.driver));
+		iogroup_hook_queue(&ev, dev);
 	}
 	atomic_dec(&iogroup_inflight);
 	return 0;
@@ -187,20 +181,16 @@ static int iogroup_claim_entry(struct kretprobe_instance *ri,
 static void iogroup_group_event(struct iogroup_group_data *data,
 				enum iogroup_hook_type type)
 {
-	struct iogroup_hook_event *ev;
+	struct iogroup_hook_event ev;
 
 	if (!data->has_group && !data->dev)
 		return;
-	ev = iogroup_hook_event_new(type);
-	if (!ev)
-		return;
-	ev->group_id = data->group_id;
-	ev->has_group = data->has_group;
-	ev->caller = data->caller;
-	ev->cookie = data->cookie;
-	if (data->dev)
-		ev->dev = get_device(data->dev);
-	iogroup_hook_queue(ev);
+	iogroup_hook_event_init(&ev, type);
+	ev.group_id = data->group_id;
+	ev.has_group = data->has_group;
+	ev.caller = data->caller;
+	ev.cookie = data->cookie;
+	iogroup_hook_queue(&ev, data->dev);
 }
 
 static int iogroup_claim_ret(struct kretprobe_instance *ri,
@@ -299,22 +289,19 @@ static int iogroup_errno_ret(struct kretprobe_instance *ri,
 {
 	struct iogroup_probe_data *data = (void *)ri->data;
 	int ret = (int)regs_return_value(regs);
-	struct iogroup_hook_event *ev;
+	struct iogroup_hook_event ev;
 	struct device_driver *drv;
 
 	if (ret >= 0 || !READ_ONCE(data->dev->iommu_group))
 		return 0;
-	ev = iogroup_hook_event_new(IOGROUP_HOOK_BIND_FAILED);
-	if (!ev)
-		return 0;
-	ev->dev = get_device(data->dev);
-	ev->err = -ret;
+	iogroup_hook_event_init(&ev, IOGROUP_HOOK_BIND_FAILED);
+	ev.err = -ret;
 	rcu_read_lock();
 	drv = READ_ONCE(data->dev->driver);
 	if (drv)
-		strscpy(ev->driver, drv->name, sizeof(ev->driver));
+		strscpy(ev.driver, drv->name, sizeof(ev.driver));
 	rcu_read_unlock();
-	iogroup_hook_queue(ev);
+	iogroup_hook_queue(&ev, data->dev);
 	return 0;
 }
 
@@ -397,7 +384,7 @@ static noinline int iogroup_veto_ebusy(void)
  */
 static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	struct iogroup_hook_event *ev;
+	struct iogroup_hook_event ev;
 	struct device_driver *drv;
 	struct device *dev;
 
@@ -410,13 +397,10 @@ static int iogroup_veto_pre(struct kprobe *p, struct pt_regs *regs)
 	if (IOGROUP_VETO_REPORTS) {
 		/* else really_probe()'s hook sees the -EBUSY and counts it */
 		atomic64_inc(&iogroup_stats.vetoes);
-		ev = iogroup_hook_event_new(IOGROUP_HOOK_BIND_FAILED);
-		if (ev) {
-			ev->dev = get_device(dev);
-			strscpy(ev->driver, drv->name, sizeof(ev->driver));
-			ev->err = EBUSY;
-			iogroup_hook_queue(ev);
-		}
+		iogroup_hook_event_init(&ev, IOGROUP_HOOK_BIND_FAILED);
+		strscpy(ev.driver, drv->name, sizeof(ev.driver));
+		ev.err = EBUSY;
+		iogroup_hook_queue(&ev, dev);
 	}
 	instruction_pointer_set(regs, (unsigned long)iogroup_veto_ebusy);
 	return 1;

@@ -313,6 +313,7 @@ static int iogroup_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    PUT64(IOGROUP_A_STATS_BYTES, grp_bytes + dev_bytes) ||
 	    PUT64(IOGROUP_A_STATS_GROUP_BYTES, grp_bytes) ||
 	    PUT64(IOGROUP_A_STATS_DEVICE_BYTES, dev_bytes) ||
+	    PUT64(IOGROUP_A_STATS_RING_BYTES, iogroup_ring_bytes()) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_DRIFT_GROUPS, drift) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_GROUPS, groups) ||
 	    nla_put_u32(msg, IOGROUP_A_STATS_DEVICES, devices) ||

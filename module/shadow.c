@@ -13,11 +13,13 @@
  *    kernel keeps no such record.
  * The verification compares the hook-driven part with the kernel and reports
  * any difference as drift; a lost hook event (a kretprobe miss, a full
- * queue) makes the worker rebuild the shadow from the kernel (a resync).
+ * ring) makes the worker rebuild the shadow from the kernel (a resync).
  */
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kallsyms.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -26,7 +28,7 @@
 
 #include "shadow.h"
 
-#define IOGROUP_QUEUE_MAX	4096
+#define IOGROUP_RING_SIZE	1024
 #define IOGROUP_VERIFY_PERIOD	(30 * HZ)
 #define IOGROUP_SETTLE_DELAY	(HZ / 2)
 /*
@@ -46,7 +48,23 @@ struct iogroup_stats iogroup_stats;
 u64 iogroup_generation;
 atomic_t iogroup_inflight = ATOMIC_INIT(0);
 
-static LIST_HEAD(iogroup_queue);
+/*
+ * The hooks hand their events to the worker through a ring allocated at
+ * load: a kprobe handler copies its event into the next free slot under
+ * iogroup_queue_lock, and allocates nothing.  An allocation there, freed
+ * later on the worker's CPU, was a measurable part of what iogroup added
+ * to a driver bind+unbind (README, Performance).  The worker applies the
+ * slots from the head in place, the hooks meanwhile filling the ones
+ * behind them, then gives them back.  A full ring drops the event and
+ * forces a resync.
+ */
+static unsigned int event_ring = IOGROUP_RING_SIZE;
+module_param(event_ring, uint, 0444);
+MODULE_PARM_DESC(event_ring,
+		 "hook events the worker's ring holds (a power of two, 4-65536, default 1024; lower only to test lost events)");
+static struct iogroup_hook_event *iogroup_ring;
+static unsigned int iogroup_ring_head;	/* the oldest slot not applied */
+static unsigned int iogroup_ring_len;	/* slots in use */
 /*
  * The groups changed since they were last verified (iogroup_grp.dirty),
  * so that a batch of events verifies what it touched without walking every
@@ -54,7 +72,6 @@ static LIST_HEAD(iogroup_queue);
  */
 static LIST_HEAD(iogroup_dirty);
 static DEFINE_SPINLOCK(iogroup_queue_lock);
-static unsigned int iogroup_queue_len;
 static bool iogroup_queue_overflow;
 static struct workqueue_struct *iogroup_wq;
 static unsigned long iogroup_last_missed;
@@ -82,67 +99,83 @@ static DECLARE_DELAYED_WORK(iogroup_settle_work, iogroup_settle_fn);
 /* ---- hook side: atomic context ---------------------------------------- */
 
 /**
- * iogroup_hook_event_new() - allocate an event in a kprobe handler
+ * iogroup_hook_event_init() - start an event in a kprobe handler
+ * @ev: the event, on the handler's stack
  * @type: what happened
  *
- * Atomic context: GFP_ATOMIC, no sleeping.  Records the time and the
- * current task.
- *
- * Return: the event, or NULL (counted as a lost event, which forces a
- * resync).
+ * Atomic context.  Records the time and the current task.
  */
-struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type)
+void iogroup_hook_event_init(struct iogroup_hook_event *ev,
+			     enum iogroup_hook_type type)
 {
-	struct iogroup_hook_event *ev;
-	unsigned long flags;
-
-	ev = kzalloc(sizeof(*ev), GFP_ATOMIC | __GFP_NOWARN);
-	if (!ev) {
-		atomic64_inc(&iogroup_stats.hook_events_dropped);
-		spin_lock_irqsave(&iogroup_queue_lock, flags);
-		iogroup_queue_overflow = true;
-		spin_unlock_irqrestore(&iogroup_queue_lock, flags);
-		queue_delayed_work(iogroup_wq, &iogroup_work,
-				   IOGROUP_BATCH_DELAY);
-		return NULL;
-	}
+	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	ev->ts = ktime_get_boottime_ns();
 	ev->pid = task_tgid_nr(current);
 	/* no task_lock() in a kprobe handler: the lockless copy of 6.13+ */
 	strscpy(ev->comm, current->comm, sizeof(ev->comm));
-	return ev;
 }
 
-static void iogroup_hook_event_free(struct iogroup_hook_event *ev)
+static struct iogroup_hook_event *iogroup_ring_slot(unsigned int i)
 {
-	if (ev->dev)
-		put_device(ev->dev);
-	kfree(ev);
+	return &iogroup_ring[i & (event_ring - 1)];
 }
 
 /**
  * iogroup_hook_queue() - hand an event to the worker
- * @ev: event from iogroup_hook_event_new(); ownership passes to the queue
+ * @ev: the event, from iogroup_hook_event_init()
+ * @dev: the device the worker needs, or NULL; the slot takes a reference
  *
- * Atomic context.  Past IOGROUP_QUEUE_MAX events the event is only kept to
- * be freed by the worker (put_device() may sleep) and a resync is forced.
+ * Atomic context.  With the ring full the event is lost (no reference is
+ * taken: the worker's put_device() may sleep) and the worker resyncs.
  */
-void iogroup_hook_queue(struct iogroup_hook_event *ev)
+void iogroup_hook_queue(const struct iogroup_hook_event *ev,
+			struct device *dev)
 {
+	struct iogroup_hook_event *slot;
 	unsigned long flags;
+	unsigned int len;
 
 	spin_lock_irqsave(&iogroup_queue_lock, flags);
-	if (iogroup_queue_len >= IOGROUP_QUEUE_MAX) {
+	len = iogroup_ring_len;
+	if (len == event_ring) {
 		iogroup_queue_overflow = true;
-		ev->type = IOGROUP_HOOK_DROPPED;
+		spin_unlock_irqrestore(&iogroup_queue_lock, flags);
 		atomic64_inc(&iogroup_stats.hook_events_dropped);
+		queue_delayed_work(iogroup_wq, &iogroup_work, 0);
+		return;
 	}
-	list_add_tail(&ev->node, &iogroup_queue);
-	iogroup_queue_len++;
+	slot = iogroup_ring_slot(iogroup_ring_head + len);
+	*slot = *ev;
+	slot->dev = dev ? get_device(dev) : NULL;
+	iogroup_ring_len = len + 1;
 	spin_unlock_irqrestore(&iogroup_queue_lock, flags);
-	/* a no-op while the worker's timer is armed: the burst's first wakes it */
+	/* a no-op while the worker's timer is armed */
 	queue_delayed_work(iogroup_wq, &iogroup_work, IOGROUP_BATCH_DELAY);
+}
+
+/* Drop the device references of @n slots from @head.  Process context. */
+static void iogroup_ring_put(unsigned int head, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct iogroup_hook_event *ev = iogroup_ring_slot(head + i);
+
+		if (ev->dev)
+			put_device(ev->dev);
+		ev->dev = NULL;
+	}
+}
+
+/**
+ * iogroup_ring_bytes() - memory the event ring holds
+ *
+ * Return: its size in bytes, fixed at load.
+ */
+u64 iogroup_ring_bytes(void)
+{
+	return (u64)event_ring * sizeof(*iogroup_ring);
 }
 
 static bool iogroup_queue_idle(void)
@@ -150,7 +183,7 @@ static bool iogroup_queue_idle(void)
 	bool idle;
 
 	spin_lock_irq(&iogroup_queue_lock);
-	idle = list_empty(&iogroup_queue);
+	idle = !iogroup_ring_len;
 	spin_unlock_irq(&iogroup_queue_lock);
 	return idle && !atomic_read(&iogroup_inflight) &&
 	       !delayed_work_pending(&iogroup_work);
@@ -798,8 +831,6 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 	pid_t old_pid = 0;
 
 	switch (ev->type) {
-	case IOGROUP_HOOK_DROPPED:
-		break;
 	case IOGROUP_HOOK_BOUND:
 	case IOGROUP_HOOK_UNBOUND:
 	case IOGROUP_HOOK_BIND_FAILED:
@@ -952,29 +983,35 @@ out:
 
 static void iogroup_work_fn(struct work_struct *work)
 {
-	struct iogroup_hook_event *ev, *tmp;
+	unsigned int head, n, i;
 	bool overflow;
-	LIST_HEAD(batch);
 
 	spin_lock_irq(&iogroup_queue_lock);
-	list_splice_init(&iogroup_queue, &batch);
-	iogroup_queue_len = 0;
+	head = iogroup_ring_head;
+	n = iogroup_ring_len;
 	overflow = iogroup_queue_overflow;
 	iogroup_queue_overflow = false;
-	/* off the queue but not applied yet: still in flight for the checks */
-	atomic_inc(&iogroup_inflight);
+	spin_unlock_irq(&iogroup_queue_lock);
+
+	/*
+	 * The hooks fill slots behind these n only.  Until the slots are
+	 * given back the ring is not idle: nothing verifies meanwhile.
+	 */
+	mutex_lock(&iogroup_lock);
+	for (i = 0; i < n; i++)
+		iogroup_apply(iogroup_ring_slot(head + i));
+	mutex_unlock(&iogroup_lock);
+	/* a last put_device() may sleep: not under iogroup_lock */
+	iogroup_ring_put(head, n);
+	spin_lock_irq(&iogroup_queue_lock);
+	iogroup_ring_head = (head + n) & (event_ring - 1);
+	iogroup_ring_len -= n;
 	spin_unlock_irq(&iogroup_queue_lock);
 
 	mutex_lock(&iogroup_lock);
-	list_for_each_entry(ev, &batch, node)
-		iogroup_apply(ev);
-	atomic_dec(&iogroup_inflight);
 	iogroup_check_lost(overflow);
 	iogroup_verify_dirty();
 	mutex_unlock(&iogroup_lock);
-
-	list_for_each_entry_safe(ev, tmp, &batch, node)
-		iogroup_hook_event_free(ev);
 }
 
 static void iogroup_verify_groups(void)
@@ -1012,13 +1049,10 @@ static void iogroup_verify_fn(struct work_struct *work)
  */
 void iogroup_shadow_device_removed(struct device *dev)
 {
-	struct iogroup_hook_event *ev;
+	struct iogroup_hook_event ev;
 
-	ev = iogroup_hook_event_new(IOGROUP_HOOK_MEMBERSHIP);
-	if (!ev)
-		return;
-	ev->dev = get_device(dev);
-	iogroup_hook_queue(ev);
+	iogroup_hook_event_init(&ev, IOGROUP_HOOK_MEMBERSHIP);
+	iogroup_hook_queue(&ev, dev);
 }
 
 /**
@@ -1109,10 +1143,20 @@ void iogroup_shadow_counts(u32 *groups, u32 *devices, u64 *grp_bytes,
  */
 int iogroup_shadow_init(void)
 {
+	if (event_ring < 4 || event_ring > 65536 || !is_power_of_2(event_ring)) {
+		pr_err("event_ring=%u: must be a power of two, 4 to 65536\n",
+		       event_ring);
+		return -EINVAL;
+	}
+	iogroup_ring = kvcalloc(event_ring, sizeof(*iogroup_ring), GFP_KERNEL);
+	if (!iogroup_ring)
+		return -ENOMEM;
 	/* high priority: events should reach watchers right after the change */
 	iogroup_wq = alloc_ordered_workqueue("iogroup", WQ_HIGHPRI);
-	if (!iogroup_wq)
+	if (!iogroup_wq) {
+		kvfree(iogroup_ring);
 		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -1161,7 +1205,6 @@ void iogroup_shadow_stop(void)
  */
 void iogroup_shadow_exit(void)
 {
-	struct iogroup_hook_event *ev, *tmp;
 	struct iogroup_grp *g;
 	unsigned long id;
 
@@ -1173,9 +1216,10 @@ void iogroup_shadow_exit(void)
 	cancel_delayed_work_sync(&iogroup_settle_work);
 	destroy_workqueue(iogroup_wq);
 
-	list_for_each_entry_safe(ev, tmp, &iogroup_queue, node)
-		iogroup_hook_event_free(ev);
-	INIT_LIST_HEAD(&iogroup_queue);
+	/* the hooks are gone and the flush applied every slot, normally */
+	iogroup_ring_put(iogroup_ring_head, iogroup_ring_len);
+	iogroup_ring_len = 0;
+	kvfree(iogroup_ring);
 
 	xa_for_each(&iogroup_groups, id, g)
 		iogroup_grp_free(g);

@@ -101,11 +101,10 @@ enum iogroup_hook_type {
 	IOGROUP_HOOK_UNCLAIMED,
 	IOGROUP_HOOK_MEMBERSHIP,	/* a device joined or left a group */
 	IOGROUP_HOOK_DOMAIN,		/* a domain was attached or detached */
-	IOGROUP_HOOK_DROPPED,		/* over the queue limit: only freed */
 };
 
+/* A slot of the event ring (shadow.c), filled by iogroup_hook_queue(). */
 struct iogroup_hook_event {
-	struct list_head node;
 	enum iogroup_hook_type type;
 	struct device *dev;		/* get_device() reference, or NULL */
 	u32 group_id;
@@ -130,8 +129,11 @@ int iogroup_shadow_init(void);
 void iogroup_shadow_start(void);
 void iogroup_shadow_stop(void);
 void iogroup_shadow_exit(void);
-void iogroup_hook_queue(struct iogroup_hook_event *ev);
-struct iogroup_hook_event *iogroup_hook_event_new(enum iogroup_hook_type type);
+void iogroup_hook_event_init(struct iogroup_hook_event *ev,
+			     enum iogroup_hook_type type);
+void iogroup_hook_queue(const struct iogroup_hook_event *ev,
+			struct device *dev);
+u64 iogroup_ring_bytes(void);
 void iogroup_shadow_flush(void);
 void iogroup_shadow_device_removed(struct device *dev);
 void iogroup_shadow_verify_all(void);

@@ -341,6 +341,9 @@ enum iogroup_a_owner {
  *	GROUPS, the cost of one group.
  * @IOGROUP_A_STATS_DEVICE_BYTES: u64, the same for its devices (divided by
  *	DEVICES, the cost of one device).  BYTES is their sum.
+ * @IOGROUP_A_STATS_RING_BYTES: u64, memory the ring that carries the
+ *	hooks' events to the worker holds, in bytes: fixed at load, whatever
+ *	the number of groups (not in BYTES).
  */
 enum iogroup_a_stats {
 	IOGROUP_A_STATS_UNSPEC,
@@ -369,6 +372,7 @@ enum iogroup_a_stats {
 	IOGROUP_A_STATS_AUTO_RELEASES,
 	IOGROUP_A_STATS_GROUP_BYTES,
 	IOGROUP_A_STATS_DEVICE_BYTES,
+	IOGROUP_A_STATS_RING_BYTES,
 
 	__IOGROUP_A_STATS_MAX
 };
