@@ -717,6 +717,7 @@ static int stats_one(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
 		[IOGROUP_A_STATS_AUTO_RELEASES] = { .type = NLA_U64 },
 		[IOGROUP_A_STATS_GROUP_BYTES] = { .type = NLA_U64 },
 		[IOGROUP_A_STATS_DEVICE_BYTES] = { .type = NLA_U64 },
+		[IOGROUP_A_STATS_RING_BYTES] = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[IOGROUP_A_STATS_MAX + 1];
 	struct ig_stats *s = arg;

@@ -590,6 +590,7 @@ static const struct {
 	{ IOGROUP_A_STATS_AUTO_RELEASES, "auto_releases" },
 	{ IOGROUP_A_STATS_GROUP_BYTES, "group_bytes" },
 	{ IOGROUP_A_STATS_DEVICE_BYTES, "device_bytes" },
+	{ IOGROUP_A_STATS_RING_BYTES, "ring_bytes" },
 };
 
 int ig_print_stats(FILE *f, const struct ig_stats *s, bool json)

@@ -432,7 +432,8 @@ static void test_stats(void)
 	CHECK(int_is(o, "auto_releases", IOGROUP_A_STATS_AUTO_RELEASES * 1000));
 	CHECK(int_is(o, "group_bytes", IOGROUP_A_STATS_GROUP_BYTES * 1000));
 	CHECK(int_is(o, "device_bytes", IOGROUP_A_STATS_DEVICE_BYTES * 1000));
-	CHECK(json_object_object_length(o) == 24);
+	CHECK(int_is(o, "ring_bytes", IOGROUP_A_STATS_RING_BYTES * 1000));
+	CHECK(json_object_object_length(o) == 25);
 	json_object_put(o);
 	free(s);
 }
