@@ -843,7 +843,7 @@ TEST_F(nl, stats_all_counters)
 {
 	struct iog_stats st;
 	struct iog_err e;
-	char hooks[512], *tok, *save;
+	char hooks[512], *tok, *save, ring[32];
 	int ret, nhooks = 0;
 
 	ret = iog_get_stats(&self->s, &st, &e);
@@ -902,6 +902,12 @@ TEST_F(nl, stats_all_counters)
 		  st.u64[IOGROUP_A_STATS_GROUP_BYTES]);
 	ASSERT_LE(st.u64[IOGROUP_A_STATS_DEVICES] * 64,
 		  st.u64[IOGROUP_A_STATS_DEVICE_BYTES]);
+	/* the event ring: event_ring slots of one event each */
+	ASSERT_EQ(0, gt_read("/sys/module/iogroup/parameters/event_ring",
+			     ring, sizeof(ring)));
+	ASSERT_LT(0, atoi(ring));
+	ASSERT_EQ(0, st.u64[IOGROUP_A_STATS_RING_BYTES] % atoi(ring));
+	ASSERT_LE((uint64_t)atoi(ring) * 64, st.u64[IOGROUP_A_STATS_RING_BYTES]);
 	/* every hook is a kernel function (ground truth: /proc/kallsyms) */
 	snprintf(hooks, sizeof(hooks), "%s", st.hooks);
 	for (tok = strtok_r(hooks, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {

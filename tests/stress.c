@@ -12,9 +12,10 @@
  *     module's claim count, RELEASE answering ENOENT, no kernel WARN) and the
  *     re-added device must be usable by VFIO (the ground truth that nobody
  *     owns its group).
- *  2. kretprobe exhaustion: iogroup reloaded with probe_maxactive=1, drivers
+ *  2. lost hook events: iogroup reloaded with probe_maxactive=1, drivers
  *     bound in parallel until STATS counts a missed really_probe; then a
- *     RESYNC event must follow and the shadow must equal sysfs again.
+ *     RESYNC event must follow and the shadow must equal sysfs again.  The
+ *     same with event_ring=4, until events are dropped from the full ring.
  *  3. the soak (IOGROUP_STRESS_SECONDS, or iogroupvm.stress_seconds= on the
  *     kernel command line, default 150 s; it goes on until the module was
  *     unloaded IOGROUP_STRESS_UNLOADS times, or iogroupvm.stress_unloads=,
@@ -55,7 +56,7 @@
 
 #define WAIT_GONE_MS	90000	/* pciehp waits 5 s; a loaded TCG guest far more */
 #define WAIT_EVENT_MS	15000
-#define NTESTS		12
+#define NTESTS		13
 
 /* ------------------------------------------------------------ helpers */
 
@@ -223,6 +224,17 @@ static int events_open(struct iog_sock *s)
 			iog_close(s);
 	}
 	return ret;
+}
+
+/* Read what events are queued on s, so that its buffer never overruns. */
+static void events_drain(struct iog_sock *s)
+{
+	struct iog_event ev;
+	int ret;
+
+	do
+		ret = iog_next_event(s, 0, &ev);
+	while (ret == 1 || ret == -ENOBUFS);
 }
 
 /* Wait for an event of type t (for group g, or any if g < 0). */
@@ -1093,14 +1105,22 @@ static void parallel_bind(const struct bdev *list, int n)
 			waitpid(pids[i], NULL, 0);
 }
 
-static void kretprobe_case(void)
+/*
+ * Hook events lost on purpose: iogroup reloaded with the module parameter
+ * PARAM set to VALUE, drivers bound in parallel until the STATS counter
+ * LOST moves; then the repair must follow: a RESYNC event, a resync in
+ * STATS, the shadow equal to sysfs, no group in drift.  The hook misses
+ * and the resyncs go to *missed and *resyncs, unless NULL.
+ */
+static void loss_case(const char *name, const char *param, const char *value,
+		      int lost_attr, const char *lost_what, long *missed,
+		      long *resyncs)
 {
-	const char *name = "stress.kretprobe_exhaustion";
 	struct bdev list[6];
 	struct iog_stats st;
 	struct iog_sock ev;
-	char why[512] = "", buf[32];
-	long missed = 0, resyncs0;
+	char why[512] = "", buf[32], opt[64], path[128];
+	long lost = 0, lost0, resyncs0, nresyncs;
 	int n = 0, round;
 	bool ok = false, have_ev = false, resync_seen;
 	struct stat sst;
@@ -1109,16 +1129,16 @@ static void kretprobe_case(void)
 		result(false, name, "cannot unload iogroup");
 		return;
 	}
-	if (mod_load("probe_maxactive=1")) {
-		snprintf(why, sizeof(why), "modprobe iogroup probe_maxactive=1 failed");
+	snprintf(opt, sizeof(opt), "%s=%s", param, value);
+	if (mod_load(opt)) {
+		snprintf(why, sizeof(why), "modprobe iogroup %s failed", opt);
 		goto out;
 	}
-	if (gt_read("/sys/module/iogroup/parameters/probe_maxactive", buf, sizeof(buf)) ||
-	    strcmp(buf, "1") ||
-	    stat("/sys/module/iogroup/parameters/probe_maxactive", &sst) ||
-	    (sst.st_mode & 0777) != 0444) {
-		snprintf(why, sizeof(why), "parameter probe_maxactive: '%s', mode %o",
-			 buf, sst.st_mode & 0777);
+	snprintf(path, sizeof(path), "/sys/module/iogroup/parameters/%s", param);
+	if (gt_read(path, buf, sizeof(buf)) || strcmp(buf, value) ||
+	    stat(path, &sst) || (sst.st_mode & 0777) != 0444) {
+		snprintf(why, sizeof(why), "parameter %s: '%s', mode %o",
+			 param, buf, sst.st_mode & 0777);
 		goto out;
 	}
 	if (events_open(&ev)) {
@@ -1131,6 +1151,7 @@ static void kretprobe_case(void)
 		goto out;
 	}
 	resyncs0 = stat_u64(&st, IOGROUP_A_STATS_RESYNCS);
+	lost0 = stat_u64(&st, lost_attr);
 
 	/* kernel drivers, and the edus through pci-stub */
 	list[n++] = (struct bdev){ vm.nic, "e1000e", NULL };
@@ -1141,7 +1162,7 @@ static void kretprobe_case(void)
 	list[n++] = (struct bdev){ vm.edu2, "", NULL };
 	if (vm.hp_edu[0])
 		list[n++] = (struct bdev){ vm.hp_edu, "", NULL };
-	for (round = 0; round < 40 && missed == 0; round++) {
+	for (round = 0; round < 80 && lost == 0; round++) {
 		for (int i = 0; i < n; i++) {
 			unbind_dev(list[i].name);
 			if (!list[i].drv[0])
@@ -1149,21 +1170,23 @@ static void kretprobe_case(void)
 		}
 		parallel_bind(list, n);
 		if (!get_stats(&st))
-			missed = stat_u64(&st, IOGROUP_A_STATS_PROBE_MISSED);
+			lost = stat_u64(&st, lost_attr) - lost0;
+		if (!lost)	/* else the RESYNC may be among them */
+			events_drain(&ev);
 	}
 	for (int i = 0; i < n; i++)
 		if (!list[i].drv[0])
 			restore_driver(list[i].name, "");
-	diag("%s: %d rounds of %d parallel binds, really_probe missed %ld",
-	     name, round, n, missed);
-	if (missed <= 0) {
-		snprintf(why, sizeof(why), "no really_probe miss after %d rounds", round);
+	diag("%s: %d rounds of %d parallel binds, %s %ld", name, round, n,
+	     lost_what, lost);
+	if (lost <= 0) {
+		snprintf(why, sizeof(why), "no %s after %d rounds", lost_what, round);
 		goto out;
 	}
 	/* the loss is repaired: a RESYNC, then the shadow equals sysfs */
 	resync_seen = wait_event(&ev, IOGROUP_EVENT_RESYNC, -1, WAIT_EVENT_MS);
 	if (!resync_seen) {
-		snprintf(why, sizeof(why), "no RESYNC event after %ld missed probes", missed);
+		snprintf(why, sizeof(why), "no RESYNC event after %ld %s", lost, lost_what);
 		goto out;
 	}
 	if (wait_shadow(true, why, sizeof(why), 15000))
@@ -1172,17 +1195,21 @@ static void kretprobe_case(void)
 		snprintf(why, sizeof(why), "STATS_GET failed");
 		goto out;
 	}
-	exh_missed = stat_u64(&st, IOGROUP_A_STATS_PROBE_MISSED) +
-		     stat_u64(&st, IOGROUP_A_STATS_KPROBE_MISSED);
-	exh_resyncs = stat_u64(&st, IOGROUP_A_STATS_RESYNCS) - resyncs0;
-	if (exh_resyncs < 1 || stat_u64(&st, IOGROUP_A_STATS_DRIFT_GROUPS) != 0) {
-		snprintf(why, sizeof(why), "resyncs %ld, drift groups %ld", exh_resyncs,
+	nresyncs = stat_u64(&st, IOGROUP_A_STATS_RESYNCS) - resyncs0;
+	if (missed)
+		*missed = stat_u64(&st, IOGROUP_A_STATS_PROBE_MISSED) +
+			  stat_u64(&st, IOGROUP_A_STATS_KPROBE_MISSED);
+	if (resyncs)
+		*resyncs = nresyncs;
+	if (nresyncs < 1 || stat_u64(&st, IOGROUP_A_STATS_DRIFT_GROUPS) != 0) {
+		snprintf(why, sizeof(why), "resyncs %ld, drift groups %ld", nresyncs,
 			 stat_u64(&st, IOGROUP_A_STATS_DRIFT_GROUPS));
 		goto out;
 	}
-	diag("%s: probe_missed=%ld kprobe_missed=%ld resyncs=%ld drift_found=%ld",
+	diag("%s: probe_missed=%ld kprobe_missed=%ld events_dropped=%ld resyncs=%ld drift_found=%ld",
 	     name, stat_u64(&st, IOGROUP_A_STATS_PROBE_MISSED),
-	     stat_u64(&st, IOGROUP_A_STATS_KPROBE_MISSED), exh_resyncs,
+	     stat_u64(&st, IOGROUP_A_STATS_KPROBE_MISSED),
+	     stat_u64(&st, IOGROUP_A_STATS_EVENTS_DROPPED), nresyncs,
 	     stat_u64(&st, IOGROUP_A_STATS_DRIFT_FOUND));
 	ok = true;
 out:
@@ -1313,8 +1340,13 @@ int main(void)
 		printf("ok %d stress.hotplug_monitor_claimed # SKIP no monitor hot-plug\n", ++ntest);
 	}
 
-	/* 2. kretprobe instances exhausted */
-	kretprobe_case();
+	/* 2. kretprobe instances exhausted, the event ring overflowed */
+	loss_case("stress.kretprobe_exhaustion", "probe_maxactive", "1",
+		  IOGROUP_A_STATS_PROBE_MISSED, "missed really_probe",
+		  &exh_missed, &exh_resyncs);
+	loss_case("stress.event_ring_overflow", "event_ring", "4",
+		  IOGROUP_A_STATS_EVENTS_DROPPED, "events dropped",
+		  NULL, NULL);
 
 	/* 3. the soak */
 	nbdevs = 0;
