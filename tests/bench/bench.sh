@@ -82,7 +82,7 @@ s1=$(slab_bytes) m1=$(meminfo_slab) k1=$(kmalloc_bytes)
 st() { "$JSONQ" ".$1" </tmp/stats.json; }
 say memory groups="$(st groups)" devices="$(st devices)" \
 	group_bytes="$(st group_bytes)" device_bytes="$(st device_bytes)" \
-	bytes="$(st bytes)" slabinfo_delta=$((s1 - s0)) meminfo_slab_delta=$((m1 - m0)) \
+	bytes="$(st bytes)" ring_bytes="$(st ring_bytes)" slabinfo_delta=$((s1 - s0)) meminfo_slab_delta=$((m1 - m0)) \
 	kmalloc_delta=$((k1 - k0))
 
 # ------------------------------------------------------- probe overhead

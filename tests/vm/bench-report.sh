@@ -157,6 +157,9 @@ END {
 		printf "| kmalloc caches growth when loading (/proc/slabinfo kmalloc-N) | %d |\n", kv(mem, "kmalloc_delta")
 	printf "| slab growth when loading (/proc/slabinfo active objects) | %d |\n", kv(mem, "slabinfo_delta")
 	printf "| slab growth when loading (/proc/meminfo Slab) | %d |\n", kv(mem, "meminfo_slab_delta")
+	if (kv(mem, "ring_bytes") != "")
+		printf "| the hooks\047 event ring, fixed at load (STATS ring_bytes) | %d |\n", kv(mem, "ring_bytes")
 	printf "\nThe slab growth also holds what loading costs besides the shadow (kprobes, the genetlink\n"
-	printf "family, workqueues, kernfs nodes of the module) and unrelated kernel activity.\n"
+	printf "family, workqueues, kernfs nodes of the module) and unrelated kernel activity. The event\n"
+	printf "ring is one allocation of whole pages, outside the kmalloc-N caches.\n"
 }' >"$out"
