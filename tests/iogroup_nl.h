@@ -906,6 +906,17 @@ static inline int iog_next_event(struct iog_sock *s, int timeout_ms,
 	}
 }
 
+/* Drop whatever events are queued on s, an overrun included. */
+static inline void iog_drain_events(struct iog_sock *s)
+{
+	struct iog_event ev;
+	int ret;
+
+	do
+		ret = iog_next_event(s, 0, &ev);
+	while (ret == 1 || ret == -ENOBUFS);
+}
+
 static inline const char *iog_event_name(uint32_t t)
 {
 	static const char *const names[] = {

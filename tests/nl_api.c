@@ -269,15 +269,6 @@ static int wait_event_grp(struct iog_sock *w, uint32_t type, const char *dev,
 #define wait_event(w, type, dev, ev, last_seq, have_seq, seq_err, sz) \
 	wait_event_grp(w, type, dev, 0, ev, last_seq, have_seq, seq_err, sz)
 
-/* Drop whatever is queued on an event socket. */
-static void drain_events(struct iog_sock *w)
-{
-	struct iog_event ev;
-
-	while (iog_next_event(w, 0, &ev) > 0)
-		;
-}
-
 static bool in_kallsyms(const char *sym)
 {
 	char line[512], name[256];
@@ -1068,7 +1059,7 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	ret = open_family(&w, &e);
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, iog_subscribe(&w));
-	drain_events(&w);
+	iog_drain_events(&w);
 
 	g0 = dump_group(&self->s, self->gs, grp, &ret, &e);
 	ASSERT_EQ(0, ret) TH_LOG("dump: %s (%s)", strerror(-ret), e.msg);
@@ -1160,7 +1151,7 @@ TEST_F_TIMEOUT(nl, stats_follow_bind, 120)
 		SKIP(return, "no e1000e NIC bound to e1000e");
 	ASSERT_EQ(0, open_family(&w, &e));
 	ASSERT_EQ(0, iog_subscribe(&w));
-	drain_events(&w);
+	iog_drain_events(&w);
 	ret = iog_get_stats(&self->s, &a, &e);
 	ASSERT_EQ(0, ret) TH_LOG("stats: %s (%s)", strerror(-ret), e.msg);
 
@@ -1220,7 +1211,7 @@ TEST_F_TIMEOUT(nl, bind_failed_errno, 120)
 
 	ASSERT_EQ(0, open_family(&w, &e));
 	ASSERT_EQ(0, iog_subscribe(&w));
-	drain_events(&w);
+	iog_drain_events(&w);
 	ASSERT_EQ(0, iog_get_stats(&self->s, &a, &e));
 
 	gt_dev_path(p, sizeof(p), edu, "driver_override");
@@ -1406,7 +1397,7 @@ TEST_F_TIMEOUT(nl, claim_unbind_restore, 120)
 	ASSERT_LE(0, grp);
 	ASSERT_EQ(0, open_family(&w, &e));
 	ASSERT_EQ(0, iog_subscribe(&w));
-	drain_events(&w);
+	iog_drain_events(&w);
 	ASSERT_EQ(0, iog_get_stats(&self->s, &a, &e));
 
 	snprintf(self->rebind_dev, sizeof(self->rebind_dev), "%s", nic);

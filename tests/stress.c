@@ -226,17 +226,6 @@ static int events_open(struct iog_sock *s)
 	return ret;
 }
 
-/* Read what events are queued on s, so that its buffer never overruns. */
-static void events_drain(struct iog_sock *s)
-{
-	struct iog_event ev;
-	int ret;
-
-	do
-		ret = iog_next_event(s, 0, &ev);
-	while (ret == 1 || ret == -ENOBUFS);
-}
-
 /* Wait for an event of type t (for group g, or any if g < 0). */
 static bool wait_event(struct iog_sock *s, uint32_t t, long g, int ms)
 {
@@ -1172,7 +1161,7 @@ static void loss_case(const char *name, const char *param, const char *value,
 		if (!get_stats(&st))
 			lost = stat_u64(&st, lost_attr) - lost0;
 		if (!lost)	/* else the RESYNC may be among them */
-			events_drain(&ev);
+			iog_drain_events(&ev);
 	}
 	for (int i = 0; i < n; i++)
 		if (!list[i].drv[0])
