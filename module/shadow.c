@@ -39,7 +39,11 @@
  * later; queries and claims flush the queue first, so they never see it
  * late.
  */
-#define IOGROUP_BATCH_DELAY	max(1UL, msecs_to_jiffies(10))
+static unsigned int event_batch_ms = 10;
+module_param(event_batch_ms, uint, 0444);
+MODULE_PARM_DESC(event_batch_ms,
+		 "ms the worker lets hook events gather (1-1000, default 10; higher only to test a full event ring)");
+#define IOGROUP_BATCH_DELAY	max(1UL, msecs_to_jiffies(event_batch_ms))
 
 /* Guards the shadow: iogroup_groups, every group and device in it. */
 DEFINE_MUTEX(iogroup_lock);
@@ -1146,6 +1150,10 @@ int iogroup_shadow_init(void)
 	if (event_ring < 4 || event_ring > 65536 || !is_power_of_2(event_ring)) {
 		pr_err("event_ring=%u: must be a power of two, 4 to 65536\n",
 		       event_ring);
+		return -EINVAL;
+	}
+	if (!event_batch_ms || event_batch_ms > 1000) {
+		pr_err("event_batch_ms=%u: must be 1 to 1000\n", event_batch_ms);
 		return -EINVAL;
 	}
 	iogroup_ring = kvcalloc(event_ring, sizeof(*iogroup_ring), GFP_KERNEL);
