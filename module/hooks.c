@@ -7,11 +7,18 @@
  * takes a device reference where the worker needs the device, queues an
  * event and returns.  No sleeping, no group mutex, no shadow access.
  *
- * Hooks, all kretprobes (the entry half saves the arguments, the return
- * half sees the outcome):
+ * A probe or release holds the device's lock throughout, and its hook
+ * queues the event before the lock is dropped: the verification, which
+ * drops a comparison when a device of the group was locked as it ended
+ * (iogroup_grp_busy()), needs nothing else from these hooks.  Claims and domain switches take no device lock:
+ * their hooks count themselves in flight (iogroup_inflight) from entry to
+ * return instead.
+ *
+ * Hooks, kretprobes (the entry half saves the arguments, the return half
+ * sees the outcome) but for the unbind:
  *  - really_probe(): a driver bound or a probe failed, with its errno;
- *  - the driver-release path (device_release_driver_internal(), or
- *    __device_release_driver() where the former is inlined): unbound;
+ *  - unbound: an entry kprobe on device_unbind_cleanup() (6.1+), or a
+ *    kretprobe on 5.10's __device_release_driver();
  *  - iommu_group_claim_dma_owner() / iommu_group_release_dma_owner(): a
  *    user-space owner (VFIO) took or gave back a group;
  *  - iommu_group_add_device() / iommu_group_remove_device(): hot-plug, and
@@ -76,7 +83,6 @@ static int iogroup_probe_entry(struct kretprobe_instance *ri,
 
 	data->dev = (struct device *)iogroup_arg(regs, 0);
 	data->drv = (struct device_driver *)iogroup_arg(regs, 1);
-	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
@@ -112,7 +118,6 @@ static int iogroup_probe_ret(struct kretprobe_instance *ri,
 		ev.err = err;
 		iogroup_hook_queue(&ev, dev);
 	}
-	atomic_dec(&iogroup_inflight);
 	return 0;
 }
 
@@ -132,7 +137,6 @@ static int iogroup_release_entry(struct kretprobe_instance *ri,
 	if (drv)
 		strscpy(data->driver, drv->name, sizeof(data->driver));
 	rcu_read_unlock();
-	atomic_inc(&iogroup_inflight);
 	return 0;
 }
 
@@ -150,9 +154,40 @@ static int iogroup_release_ret(struct kretprobe_instance *ri,
 		strscpy(ev.driver, data->driver, sizeof(ev.driver));
 		iogroup_hook_queue(&ev, dev);
 	}
-	atomic_dec(&iogroup_inflight);
 	return 0;
 }
+
+/*
+ * device_unbind_cleanup(dev), 6.1+: the driver is removed and the bus's DMA
+ * cleaned up, dev->driver is about to be cleared.  Under the device lock,
+ * which the verification looks at (instead of an in-flight count, which
+ * an entry probe could not drop again): a plain kprobe, because a return probe on the release path was most of
+ * what this hook cost a driver unbind (README, Performance).  A failed
+ * probe's cleanup comes here too, for a driver the shadow never had; the
+ * worker ignores an UNBOUND for a driver the shadow does not have.
+ */
+static int iogroup_unbind_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct device *dev = (struct device *)iogroup_arg(regs, 0);
+	struct iogroup_hook_event ev;
+	struct device_driver *drv;
+
+	atomic64_inc(&iogroup_stats.release_hits);
+	drv = READ_ONCE(dev->driver);
+	if (!drv || !READ_ONCE(dev->iommu_group))
+		return 0;
+	iogroup_hook_event_init(&ev, IOGROUP_HOOK_UNBOUND);
+	strscpy(ev.driver, drv->name, sizeof(ev.driver));
+	iogroup_hook_queue(&ev, dev);
+	return 0;
+}
+
+static struct kprobe iogroup_unbind_kp = {
+	.symbol_name = IOGROUP_UNBIND_SYMBOL,
+	.pre_handler = iogroup_unbind_pre,
+};
+
+static bool iogroup_unbind_registered;
 
 /* ---- group-level hooks ------------------------------------------------- */
 
@@ -588,7 +623,7 @@ unsigned long iogroup_hooks_kprobe_missed(void)
 			  iogroup_hooks[i].rp.kp.nmissed;
 	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++)
 		missed += iogroup_vetoes[i].kp.nmissed;
-	return missed;
+	return missed + iogroup_unbind_kp.nmissed;
 }
 
 /**
@@ -610,7 +645,7 @@ const char *iogroup_hooks_names(void)
 void iogroup_hooks_exit(void)
 {
 	struct kretprobe *rps[ARRAY_SIZE(iogroup_hooks)];
-	struct kprobe *kps[ARRAY_SIZE(iogroup_vetoes)];
+	struct kprobe *kps[ARRAY_SIZE(iogroup_vetoes) + 1];
 	int nrp = 0, nkp = 0;
 	size_t i;
 
@@ -623,6 +658,10 @@ void iogroup_hooks_exit(void)
 			continue;
 		kps[nkp++] = &iogroup_vetoes[i].kp;
 		iogroup_vetoes[i].registered = false;
+	}
+	if (iogroup_unbind_registered) {
+		kps[nkp++] = &iogroup_unbind_kp;
+		iogroup_unbind_registered = false;
 	}
 	if (nkp)
 		unregister_kprobes(kps, nkp);
@@ -684,6 +723,17 @@ int iogroup_hooks_init(void)
 		}
 		iogroup_hooks[i].registered = true;
 		iogroup_hook_name(sym);
+	}
+	if (iogroup_unbind_kp.symbol_name) {
+		ret = register_kprobe(&iogroup_unbind_kp);
+		if (ret) {
+			pr_err("cannot probe %s(): %d; this kernel is not supported\n",
+			       iogroup_unbind_kp.symbol_name, ret);
+			iogroup_hooks_exit();
+			return ret;
+		}
+		iogroup_unbind_registered = true;
+		iogroup_hook_name(iogroup_unbind_kp.symbol_name);
 	}
 	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
 		struct kprobe *kp = &iogroup_vetoes[i].kp;

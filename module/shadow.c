@@ -99,6 +99,8 @@ static void iogroup_settle_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(iogroup_work, iogroup_work_fn);
 static DECLARE_DELAYED_WORK(iogroup_verify_work, iogroup_verify_fn);
 static DECLARE_DELAYED_WORK(iogroup_settle_work, iogroup_settle_fn);
+static void iogroup_busy_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(iogroup_busy_work, iogroup_busy_fn);
 
 /* ---- hook side: atomic context ---------------------------------------- */
 
@@ -465,9 +467,40 @@ static bool iogroup_quiet(void)
 }
 
 /*
+ * Is a device of @g locked now?  A probe or release holds its device's
+ * lock from before it changes anything until after its hook queued the
+ * event.  So after reading the kernel, if no device is locked now and the
+ * ring is still empty, no probe or release overlapped the reading: one
+ * that began later changed nothing read, one that ended since is in the
+ * ring.  Each lock is only tried and let go at once: iogroup_lock is
+ * never held while waiting for a device, nor are two devices held.
+ */
+static bool iogroup_grp_busy(struct iogroup_grp *g)
+{
+	struct iogroup_dev *d;
+
+	list_for_each_entry(d, &g->devs, node) {
+		if (!device_trylock(d->dev))
+			return true;
+		device_unlock(d->dev);
+	}
+	return false;
+}
+
+/* A device of @g was busy: verify it again a little later. */
+static void iogroup_verify_later(struct iogroup_grp *g)
+{
+	if (list_empty(&g->dirty))
+		list_add_tail(&g->dirty, &iogroup_dirty);
+	queue_delayed_work(iogroup_wq, &iogroup_busy_work,
+			   IOGROUP_SETTLE_DELAY);
+}
+
+/*
  * Compare the hook-driven part of the shadow with the kernel.  Only when
- * nothing is in flight: a probe between dma_configure and its return is a
- * moment where the two legitimately differ.
+ * nothing is in flight and no device of the group is locked: a probe
+ * between dma_configure and its return, or a release between dma_cleanup
+ * and its hook, is a moment where the two legitimately differ.
  */
 static void iogroup_grp_verify(struct iogroup_grp *g)
 {
@@ -480,7 +513,6 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 	if (!iogroup_quiet())
 		return;
 
-	atomic64_inc(&iogroup_stats.drift_checks);
 	iogroup_grp_verify_domain(g);
 	list_for_each_entry(d, &g->devs, node) {
 		iogroup_dev_read_driver(d, driver, &managed);
@@ -492,8 +524,24 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 			break;
 		}
 	}
-
 	claimed = iogroup_compat_owner_claimed(g->grp);
+
+	/* a probe or release under way: what was read may be half of it */
+	if (iogroup_grp_busy(g)) {
+		iogroup_verify_later(g);
+		return;
+	}
+	/*
+	 * A probe or release that ended, or a claim or unclaim (no device
+	 * lock) that began after the first look may have changed what was
+	 * just read: every one of them is in flight or queued until the
+	 * worker (this one) applies it, so the comparison counts only if
+	 * nothing began meanwhile.  Its event verifies again.
+	 */
+	if (!iogroup_quiet())
+		return;
+
+	atomic64_inc(&iogroup_stats.drift_checks);
 	g->kernel_claimed = claimed;
 	if (!drift[0] && claimed >= 0 &&
 	    claimed != (g->kernel_users || g->user.valid))
@@ -501,15 +549,6 @@ static void iogroup_grp_verify(struct iogroup_grp *g)
 			 "kernel says DMA owner %sclaimed, shadow has %u kernel DMA users and %s user owner",
 			 claimed ? "" : "not ", g->kernel_users,
 			 g->user.valid ? "a" : "no");
-
-	/*
-	 * A probe, release, claim or unclaim that began after the first look
-	 * may have changed what was just read: every one of them is in flight
-	 * or queued until the worker (this one) applies it, so the comparison
-	 * counts only if nothing began meanwhile.  Its event verifies again.
-	 */
-	if (!iogroup_quiet())
-		return;
 
 	if (drift[0] && strcmp(drift, g->drift)) {
 		atomic64_inc(&iogroup_stats.drift_found);
@@ -859,6 +898,9 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 			iogroup_notify(IOGROUP_EVENT_DEVICE_BOUND, g, d->name,
 				       ev->driver, 0, ev->ts);
 		} else if (ev->type == IOGROUP_HOOK_UNBOUND) {
+			/* a failed probe's cleanup (6.1+): nothing was bound */
+			if (strcmp(d->driver, ev->driver))
+				break;
 			d->driver[0] = '\0';
 			d->managed_dma = false;
 			iogroup_notify(IOGROUP_EVENT_DEVICE_UNBOUND, g, d->name,
@@ -918,13 +960,23 @@ static void iogroup_apply(struct iogroup_hook_event *ev)
 static void iogroup_verify_dirty(void)
 {
 	struct iogroup_grp *g, *tmp;
+	LIST_HEAD(todo);
 
 	if (!iogroup_queue_idle())
 		return;
-	list_for_each_entry_safe(g, tmp, &iogroup_dirty, dirty) {
+	/* a group that was busy goes back on iogroup_dirty */
+	list_splice_init(&iogroup_dirty, &todo);
+	list_for_each_entry_safe(g, tmp, &todo, dirty) {
 		list_del_init(&g->dirty);
 		iogroup_grp_verify(g);
 	}
+}
+
+static void iogroup_busy_fn(struct work_struct *work)
+{
+	mutex_lock(&iogroup_lock);
+	iogroup_verify_dirty();
+	mutex_unlock(&iogroup_lock);
 }
 
 /*
@@ -1204,6 +1256,7 @@ void iogroup_shadow_stop(void)
 	mutex_unlock(&iogroup_lock);
 	cancel_delayed_work_sync(&iogroup_verify_work);
 	cancel_delayed_work_sync(&iogroup_settle_work);
+	cancel_delayed_work_sync(&iogroup_busy_work);
 }
 
 /**
@@ -1222,6 +1275,7 @@ void iogroup_shadow_exit(void)
 	flush_workqueue(iogroup_wq);
 	/* after the flush: the last events may have armed it */
 	cancel_delayed_work_sync(&iogroup_settle_work);
+	cancel_delayed_work_sync(&iogroup_busy_work);
 	destroy_workqueue(iogroup_wq);
 
 	/* the hooks are gone and the flush applied every slot, normally */

@@ -123,7 +123,7 @@ extern struct mutex iogroup_lock;
 extern struct xarray iogroup_groups;	/* id -> struct iogroup_grp */
 extern struct iogroup_stats iogroup_stats;
 extern u64 iogroup_generation;		/* whole shadow, for dumps */
-extern atomic_t iogroup_inflight;	/* probes/releases under way */
+extern atomic_t iogroup_inflight;	/* claims, domain switches under way */
 
 int iogroup_shadow_init(void);
 void iogroup_shadow_start(void);

@@ -31,10 +31,16 @@
  * v5.14 ("driver core: Better distinguish probe errors in really_probe")
  * moved ->probe() into call_driver_probe(), which Debian inlines, and made
  * really_probe() return 0 when bound, a positive errno when ->probe()
- * failed and a negative one for the other failures.  The release path is
- * device_release_driver_internal(); __device_release_driver() is inlined.
+ * failed and a negative one for the other failures.
+ *
+ * A release's last step, after the driver's remove and the bus's
+ * dma_cleanup, is one function in 6.1, 6.12 and 7.x, device_unbind_cleanup(),
+ * which clears dev->driver: an entry kprobe there sees every unbind, and
+ * no return probe on the release path is needed.  A failed probe's cleanup
+ * calls it too.
  */
-#define IOGROUP_RELEASE_SYMBOL "device_release_driver_internal"
+#define IOGROUP_RELEASE_SYMBOL NULL
+#define IOGROUP_UNBIND_SYMBOL "device_unbind_cleanup"
 
 static inline int iogroup_compat_probe_errno(int ret, bool bound)
 {
@@ -123,6 +129,7 @@ iogroup_compat_claim_cookie(struct iogroup_compat_claim *cc, void *owner)
  * unbind paths: hook __device_release_driver().
  */
 #define IOGROUP_RELEASE_SYMBOL "__device_release_driver"
+#define IOGROUP_UNBIND_SYMBOL NULL
 #define IOGROUP_PROBE_ERRNO_SYMBOL "pci_device_probe"
 
 static inline int iogroup_compat_probe_errno(int ret, bool bound)

@@ -311,7 +311,9 @@ enum iogroup_a_owner {
  * @IOGROUP_A_STATS_PROBE_HITS: really_probe returns seen.
  * @IOGROUP_A_STATS_PROBE_BOUND: of those, probes that bound the driver.
  * @IOGROUP_A_STATS_PROBE_FAILED: of those, probes that failed.
- * @IOGROUP_A_STATS_RELEASE_HITS: driver-release path hits.
+ * @IOGROUP_A_STATS_RELEASE_HITS: driver-release hook hits: 5.10's
+ *	__device_release_driver(); 6.1+ device_unbind_cleanup(), which a
+ *	failed probe's cleanup passes too.
  * @IOGROUP_A_STATS_CLAIM_HITS: kernel DMA-owner claims seen.
  * @IOGROUP_A_STATS_UNCLAIM_HITS: kernel DMA-owner releases seen.
  * @IOGROUP_A_STATS_PROBE_MISSED: really_probe kretprobe instances missed
