@@ -64,14 +64,14 @@ static bool wait_driver(const char *dev, const char *drv, char *cur, size_t sz)
 
 enum stage {
 	ST_OPEN_CONTAINER = 1, ST_API_VERSION, ST_CHECK_EXT, ST_OPEN_GROUP,
-	ST_GROUP_STATUS, ST_SET_CONTAINER, ST_SET_IOMMU, ST_DONE,
+	ST_GROUP_STATUS, ST_SET_CONTAINER, ST_SET_IOMMU, ST_DEVICE_FD, ST_DONE,
 };
 
 static const char *const stage_names[] = {
 	"?", "open /dev/vfio/vfio", "VFIO_GET_API_VERSION",
 	"VFIO_CHECK_EXTENSION(TYPE1)", "open /dev/vfio/G",
 	"VFIO_GROUP_GET_STATUS", "VFIO_GROUP_SET_CONTAINER",
-	"VFIO_SET_IOMMU(TYPE1)", "done",
+	"VFIO_SET_IOMMU(TYPE1)", "VFIO_GROUP_GET_DEVICE_FD", "done",
 };
 
 /* What the child reports over the pipe. */
@@ -91,10 +91,11 @@ struct client {
 };
 
 /*
- * The child: the VFIO steps up to SET_IOMMU, report, then hold everything
- * open until the parent closes the hold pipe.
+ * The child: the VFIO steps up to SET_IOMMU (and GET_DEVICE_FD of `dev`
+ * unless NULL), report, then hold everything open until the parent closes
+ * the hold pipe.
  */
-static void client_child(int group, int report_fd, int hold_fd)
+static void client_child(int group, const char *dev, int report_fd, int hold_fd)
 {
 	struct client_report r = { .pid = getpid() };
 	struct vfio_group_status st = { .argsz = sizeof(st) };
@@ -127,6 +128,9 @@ static void client_child(int group, int report_fd, int hold_fd)
 	r.stage = ST_SET_IOMMU;
 	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU))
 		goto fail;
+	r.stage = ST_DEVICE_FD;
+	if (dev && ioctl(fd, VFIO_GROUP_GET_DEVICE_FD, dev) < 0)
+		goto fail;
 	r.stage = ST_DONE;
 	errno = 0;
 fail:
@@ -140,7 +144,7 @@ fail:
 }
 
 /* Start the client; returns 0 once it has reported (c->r filled). */
-static int client_start(struct client *c, int group)
+static int client_start_dev(struct client *c, int group, const char *dev)
 {
 	int rep[2], hold[2];
 	ssize_t n;
@@ -155,7 +159,7 @@ static int client_start(struct client *c, int group)
 	if (c->pid == 0) {
 		close(rep[0]);
 		close(hold[1]);
-		client_child(group, rep[1], hold[0]);
+		client_child(group, dev, rep[1], hold[0]);
 	}
 	close(rep[1]);
 	close(hold[0]);
@@ -167,6 +171,11 @@ static int client_start(struct client *c, int group)
 		return -ETIMEDOUT;
 	n = read(rep[0], &c->r, sizeof(c->r));
 	return n == sizeof(c->r) ? 0 : -EIO;
+}
+
+static int client_start(struct client *c, int group)
+{
+	return client_start_dev(c, group, NULL);
 }
 
 /* Let the client go and reap it; its exit status, -1 if abnormal. */
@@ -452,6 +461,160 @@ TEST_F_TIMEOUT(vfio, reattach, 90)
 	EXPECT_STREQ("(null)", ovr);
 	if (!strcmp(cur, NIC_DRIVER))
 		self->detached = false;
+}
+
+/* STATS drift_checks and drift_found, and the number of groups. */
+static void drift_counts(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(vfio) *self, uint64_t *checks,
+			 uint64_t *found, uint64_t *groups)
+{
+	struct iog_stats st;
+	struct iog_err e;
+	int ret = iog_get_stats(&self->s, &st, &e);
+
+	ASSERT_EQ(0, ret) TH_LOG("STATS_GET: %s (%s)", strerror(-ret), e.msg);
+	*checks = st.u64[IOGROUP_A_STATS_DRIFT_CHECKS];
+	*found = st.u64[IOGROUP_A_STATS_DRIFT_FOUND];
+	*groups = st.u64[IOGROUP_A_STATS_GROUPS];
+}
+
+/* A GROUP_GET dump with VERIFY: the module checks every group it can. */
+static void verify_all(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(vfio) *self)
+{
+	struct iog_err e;
+	struct iog_msg m;
+	int ret;
+
+	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put(&m, IOGROUP_A_GROUP_VERIFY, NULL, 0);
+	ret = iog_get_group_msg(&self->s, &m, self->gs, &e);
+	ASSERT_EQ(0, ret) TH_LOG("dump with VERIFY: %s (%s)", strerror(-ret), e.msg);
+}
+
+/* Lines of the kernel log that hold both `a` and `b`; -1 on error. */
+static int kmsg_count(const char *a, const char *b)
+{
+	char line[1024];
+	int n = 0;
+	FILE *f;
+
+	f = popen("dmesg", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, a) && strstr(line, b);
+	return pclose(f) ? -1 : n;
+}
+
+/*
+ * Write `dev` to vfio-pci's unbind in a child, which blocks; its pid.
+ * The child lets go of the client's hold pipe, or the client would wait
+ * for it, and it for the client.
+ */
+static pid_t unbind_start(const char *dev, struct client *c)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		close(c->hold_fd);
+		close(c->report_fd);
+		_exit(gt_write("/sys/bus/pci/drivers/vfio-pci/unbind", dev) ? 1 : 0);
+	}
+	return pid;
+}
+
+/*
+ * A group is compared with the kernel only if none of its devices was
+ * locked: a release holds the device's lock from before the bus's DMA
+ * cleanup until after its hook queued the event, a window in which the
+ * kernel and the shadow legitimately differ (README, "Checking itself").
+ * vfio-pci's remove waits, under that lock, for a VFIO user to close the
+ * device: the kernel's own word for it is its "blocked until released by
+ * user" line (sysfs has no driver link by then, the device still has its
+ * driver).  While it waits, VERIFY checks every group but this one and
+ * finds no drift; once the user closes the device and the unbind ends,
+ * every group is checked again, the shadow has no driver, as sysfs.
+ */
+TEST_F_TIMEOUT(vfio, verify_waits_for_locked_device, 90)
+{
+	uint64_t c0, c1, f0, f1, n0, n1, t0;
+	const struct iog_group *g;
+	const struct iog_dev *d;
+	static const char blocked[] =
+		"No device request channel registered, blocked until released by user";
+	struct client c;
+	int ret, st, k0, k;
+	char cur[64];
+	pid_t unb;
+
+	if (!self->ready)
+		return;
+	detach(_metadata, self);
+	ret = client_start_dev(&c, self->group, self->nic);
+	ASSERT_EQ(0, ret) TH_LOG("client: %s", strerror(-ret));
+	if (c.r.stage != ST_DONE)
+		client_stop(&c);
+	ASSERT_EQ(ST_DONE, c.r.stage) TH_LOG("client: %s failed: %s",
+					     stage_names[c.r.stage], strerror(c.r.err));
+
+	k0 = kmsg_count(self->nic, blocked);
+	ASSERT_LE(0, k0);
+	unb = unbind_start(self->nic, &c);
+	if (unb < 0)
+		client_stop(&c);
+	ASSERT_LT(0, unb);
+	for (t0 = now_ms(); (k = kmsg_count(self->nic, blocked)) == k0 &&
+			    now_ms() - t0 < WAIT_MS; )
+		sleep_ms(50);
+	EXPECT_LT(k0, k) TH_LOG("vfio-pci's remove of %s did not block", self->nic);
+	EXPECT_EQ(0, waitpid(unb, &st, WNOHANG)) TH_LOG("the unbind returned");
+
+	drift_counts(_metadata, self, &c0, &f0, &n0);
+	verify_all(_metadata, self);
+	drift_counts(_metadata, self, &c1, &f1, &n1);
+	EXPECT_EQ(n0, n1);
+	EXPECT_EQ(n0 - 1, c1 - c0)
+		TH_LOG("VERIFY checked %llu of %llu groups while %s was locked, want all but its own",
+		       (unsigned long long)(c1 - c0), (unsigned long long)n0,
+		       self->nic);
+	EXPECT_EQ(f0, f1) TH_LOG("drift found while %s was locked", self->nic);
+	g = iog_find_group(self->gs, self->group);
+	ASSERT_NE(NULL, g);
+	EXPECT_STREQ("", g->drift);
+
+	/* the user lets go: the remove ends, the unbind returns */
+	EXPECT_EQ(0, client_stop(&c));
+	ASSERT_EQ(unb, waitpid(unb, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st)) TH_LOG("unbind failed");
+	EXPECT_TRUE(wait_driver(self->nic, "", cur, sizeof(cur)))
+		TH_LOG("after the unbind %s is on '%s'", self->nic, cur);
+	for (t0 = now_ms();; sleep_ms(50)) {
+		g = get_group(_metadata, self);
+		d = iog_group_dev(g, self->nic);
+		ASSERT_NE(NULL, d);
+		if (!d->driver[0] || now_ms() - t0 > WAIT_MS)
+			break;
+	}
+	EXPECT_STREQ("", d->driver) TH_LOG("the shadow still has %s on '%s'",
+					   self->nic, d->driver);
+
+	drift_counts(_metadata, self, &c0, &f0, &n0);
+	verify_all(_metadata, self);
+	drift_counts(_metadata, self, &c1, &f1, &n1);
+	EXPECT_EQ(n0, c1 - c0) TH_LOG("VERIFY checked %llu of %llu groups",
+				      (unsigned long long)(c1 - c0),
+				      (unsigned long long)n0);
+	EXPECT_EQ(f0, f1);
+	g = iog_find_group(self->gs, self->group);
+	ASSERT_NE(NULL, g);
+	EXPECT_STREQ("", g->drift);
+
+	/* back on vfio-pci (driver_override), for the teardown's reattach */
+	ASSERT_EQ(0, gt_write("/sys/bus/pci/drivers_probe", self->nic));
+	EXPECT_TRUE(wait_driver(self->nic, "vfio-pci", cur, sizeof(cur)))
+		TH_LOG("after drivers_probe %s is on '%s'", self->nic, cur);
 }
 
 TEST_HARNESS_MAIN
