@@ -135,18 +135,21 @@ if [ -w $KPROBES ]; then
 else
 	diag "no $KPROBES: the kprobes' share is not measured"
 fi
-# The floor of the design: the kernel's own return probes (tracefs dynamic
-# events, no module loaded) on the two functions iogroup's hooks pass on
-# each bind+unbind, with tracing off, so that only their trampolines run,
-# enabled and disabled every 10 cycles.  What any kprobe-based shadow of
-# probe and remove costs here, iogroup's own handlers aside.
+# The floor of the design: the kernel's own probes (tracefs dynamic
+# events, no module loaded) of the kinds iogroup's hooks put on the two
+# functions each bind+unbind passes, with tracing off, so that only their
+# trampolines run, enabled and disabled every 10 cycles: a return probe on
+# really_probe(), an entry probe on device_unbind_cleanup() (6.1+) or a
+# return probe on 5.10's __device_release_driver().  What any kprobe-based
+# shadow of probe and remove costs here, iogroup's own handlers aside.
 unload
 TRACING=/sys/kernel/tracing
 [ -e $TRACING/kprobe_events ] || mount -t tracefs none $TRACING 2>/dev/null
-RELEASE_FN=device_release_driver_internal	# inlined on 5.10
-grep -q " $RELEASE_FN\$" /proc/kallsyms || RELEASE_FN=__device_release_driver
+RELEASE_PROBE="p:iogfloor/release device_unbind_cleanup"
+grep -q " device_unbind_cleanup\$" /proc/kallsyms ||
+	RELEASE_PROBE="r:iogfloor/release __device_release_driver"
 if echo "r:iogfloor/probe really_probe" >>$TRACING/kprobe_events &&
-   echo "r:iogfloor/release $RELEASE_FN" >>$TRACING/kprobe_events; then
+   echo "$RELEASE_PROBE" >>$TRACING/kprobe_events; then
 	echo 0 >$TRACING/tracing_on
 	say floor $(m floor $PIN "$CYCLES" switch $TRACING/events/iogfloor/enable \
 		"$EDU_BIND" pci-stub $SWITCH_PAIRS)

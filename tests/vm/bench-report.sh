@@ -116,10 +116,10 @@ END {
 			added(kprobes), switched(kprobes, "disarmed", "armed")
 	}
 	if (floor != "") {
-		printf "\nThe floor of the design: no module, the kernel%ss own return probes (tracefs\n", "\047"
-		printf "`kprobe_events`, tracing off) on `really_probe()` and the driver-release function,\n"
-		printf "the two iogroup%ss hooks pass on each cycle, enabled and disabled: they add %s.\n", \
-			"\047", added(floor)
+		printf "\nThe floor of the design: no module, the kernel%ss own probes (tracefs `kprobe_events`,\n", "\047"
+		printf "tracing off) of the kinds iogroup%ss hooks are, a return probe on `really_probe()` and\n", "\047"
+		printf "an entry probe on `device_unbind_cleanup()` (on 5.10 a return probe on\n"
+		printf "`__device_release_driver()`), enabled and disabled: they add %s.\n", added(floor)
 		printf "%s What a shadow built on kprobes on probe and\n", switched(floor, "disabled", "enabled")
 		printf "remove pays here before it does anything; iogroup%ss handlers come on top.\n", "\047"
 	}
