@@ -736,6 +736,18 @@ static inline int iog_get_group_msg(struct iog_sock *s, struct iog_msg *m,
 	return iog_request(s, m, iog_groups_cb, gs, e);
 }
 
+/* Dump all groups with VERIFY: the module checks them against the kernel first. */
+static inline int iog_dump_groups_verify(struct iog_sock *s, struct iog_groups *gs,
+					 struct iog_err *e)
+{
+	struct iog_msg m;
+
+	iog_msg_init(&m, s->family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
+		     IOGROUP_FAMILY_VERSION);
+	iog_put(&m, IOGROUP_A_GROUP_VERIFY, NULL, 0);
+	return iog_get_group_msg(s, &m, gs, e);
+}
+
 static inline int iog_get_group_by_id(struct iog_sock *s, uint32_t id,
 				      struct iog_groups *gs, struct iog_err *e)
 {

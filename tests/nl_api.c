@@ -482,10 +482,7 @@ TEST_F(nl, verify_no_drift)
 	char why[256];
 	int ret;
 
-	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
-		     IOGROUP_FAMILY_VERSION);
-	iog_put(&m, IOGROUP_A_GROUP_VERIFY, NULL, 0);
-	ret = iog_get_group_msg(&self->s, &m, self->gs, &e);
+	ret = iog_dump_groups_verify(&self->s, self->gs, &e);
 	ASSERT_EQ(0, ret) TH_LOG("dump with VERIFY: %s (%s)", strerror(-ret), e.msg);
 	ASSERT_EQ(0, gt_read_all(self->gt));
 	ASSERT_EQ(self->gt->n, self->gs->n);

@@ -483,13 +483,8 @@ static void verify_all(struct __test_metadata *_metadata,
 		       FIXTURE_DATA(vfio) *self)
 {
 	struct iog_err e;
-	struct iog_msg m;
-	int ret;
+	int ret = iog_dump_groups_verify(&self->s, self->gs, &e);
 
-	iog_msg_init(&m, self->s.family, NLM_F_DUMP, IOGROUP_CMD_GROUP_GET,
-		     IOGROUP_FAMILY_VERSION);
-	iog_put(&m, IOGROUP_A_GROUP_VERIFY, NULL, 0);
-	ret = iog_get_group_msg(&self->s, &m, self->gs, &e);
 	ASSERT_EQ(0, ret) TH_LOG("dump with VERIFY: %s (%s)", strerror(-ret), e.msg);
 }
 
