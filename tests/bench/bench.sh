@@ -90,13 +90,16 @@ say memory groups="$(st groups)" devices="$(st devices)" \
 # once loading is over (`iogroup stats` waits for the first scan of every
 # group to be applied; rmmod waits for the unload) and after 10 cycles that
 # are not counted (TCG translates the code that loading or unloading
-# patched again).  20 rounds of each, in pairs whose order alternates, so
-# that drift of the host's speed falls on both sides alike.
-PROBE_ROUNDS=20
-# bind_cycles: 10 cycles of warm-up, then the 40 of the round's figures
+# patched again).  24 rounds of each, in pairs whose order alternates, so
+# that drift of the host's speed falls on both sides alike.  A round is 200
+# cycles (about 50 ms): rounds of 40 gave pairs that spread from -40% to
+# +240% around the same median.
+PROBE_ROUNDS=24
+PROBE_CYCLES=200
+# bind_cycles: 10 cycles of warm-up, then the round's figures
 bind_cycles() {
 	m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 10 >/dev/null
-	m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub 40
+	m bind $PIN "$CYCLES" bind "$EDU_BIND" pci-stub $PROBE_CYCLES
 }
 probe_round() {	# probe_round ROUND unloaded|loaded
 	if [ "$2" = loaded ]; then

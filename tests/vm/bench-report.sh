@@ -56,6 +56,7 @@ $2 == "kprobes" { kprobes = $0 }
 $2 == "floor" { floor = $0 }
 $2 == "probe" && kv($0, "iogroup") == "unloaded" {
 	pu[++npu] = kv($0, "median"); ru[kv($0, "round")] = kv($0, "median")
+	probe_cycles = kv($0, "cycles")
 }
 $2 == "list_aslr" { la[kv($0, "tool")] = kv($0, "median_us"); lag = kv($0, "groups") }
 $2 == "list" {
@@ -100,7 +101,7 @@ END {
 	np = pair_ratios(rl, ru, pr)
 	prm = median(pr, np)
 	printf "\n## 2. Probe overhead: driver bind+unbind cycle (pci-stub on an edu)\n\n"
-	printf "| iogroup | cycle (median of %d rounds of 40) |\n|---|---:|\n", npu
+	printf "| iogroup | cycle (median of %d rounds of %d) |\n|---|---:|\n", npu, probe_cycles
 	printf "| not loaded | %s us |\n| loaded | %s us |\n", usf(u), usf(l)
 	printf "\nAdded: %+.1f%% (goal < 5%%: %s), the median of the %d pairs%s own ratios, loaded /\n", \
 		(prm - 1) * 100, ok((prm - 1) * 100 < 5), np, "\047"
