@@ -22,6 +22,7 @@
 #include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
@@ -116,7 +117,12 @@ void iogroup_hook_event_init(struct iogroup_hook_event *ev,
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
-	ev->ts = ktime_get_boottime_ns();
+	/*
+	 * Not the clocksource (ktime_get_boottime_ns()), which may be an
+	 * HPET read, microseconds in every bind and unbind: the scheduler's
+	 * clock (a TSC read), which the worker turns into boottime.
+	 */
+	ev->ts = local_clock();
 	ev->pid = task_tgid_nr(current);
 	/* no task_lock() in a kprobe handler: the lockless copy of 6.13+ */
 	strscpy(ev->comm, current->comm, sizeof(ev->comm));
@@ -158,6 +164,25 @@ void iogroup_hook_queue(const struct iogroup_hook_event *ev,
 	spin_unlock_irqrestore(&iogroup_queue_lock, flags);
 	/* a no-op while the worker's timer is armed */
 	queue_delayed_work(iogroup_wq, &iogroup_work, IOGROUP_BATCH_DELAY);
+}
+
+/*
+ * A hook's event carries local_clock() when it happened: boottime now, less
+ * its age on that clock.  Over the milliseconds an event waits the two
+ * clocks run alike; a CPU whose scheduler clock is behind this one's makes
+ * the age 0 at worst.
+ */
+static void iogroup_ring_stamp(unsigned int head, unsigned int n)
+{
+	u64 boot = ktime_get_boottime_ns(), clk = local_clock();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct iogroup_hook_event *ev = iogroup_ring_slot(head + i);
+		u64 age = clk > ev->ts ? clk - ev->ts : 0;
+
+		ev->ts = boot - min(age, boot);
+	}
 }
 
 /* Drop the device references of @n slots from @head.  Process context. */
@@ -1053,6 +1078,7 @@ static void iogroup_work_fn(struct work_struct *work)
 	 * The hooks fill slots behind these n only.  Until the slots are
 	 * given back the ring is not idle: nothing verifies meanwhile.
 	 */
+	iogroup_ring_stamp(head, n);
 	mutex_lock(&iogroup_lock);
 	for (i = 0; i < n; i++)
 		iogroup_apply(iogroup_ring_slot(head + i));

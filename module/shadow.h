@@ -116,7 +116,7 @@ struct iogroup_hook_event {
 	char comm[TASK_COMM_LEN];
 	unsigned long caller;
 	const void *cookie;		/* DMA owner cookie of a claim */
-	u64 ts;
+	u64 ts;		/* local_clock() in the hook; boottime once applied */
 };
 
 extern struct mutex iogroup_lock;
