@@ -1010,6 +1010,20 @@ TEST_F(nl, unprivileged_queries)
 
 /* ------------------------------------------------ bind and unbind */
 
+
+/*
+ * CLOCK_BOOTTIME in ns, the clock of event timestamps.  An event may be
+ * stamped up to a scheduler tick off (the hook notes its CPU's scheduler
+ * clock, the worker turns that into boottime on its own CPU).
+ */
+#define TS_SLACK_NS	(10 * 1000 * 1000ULL)
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 /* The e1000e NIC bound to e1000e (loading the driver if needed). */
 static int find_nic(char *dev, size_t sz)
 {
@@ -1042,7 +1056,7 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	struct iog_sock w;
 	struct iog_err e;
 	char nic[64], cur[64], seq_err[128] = "", why[256];
-	uint64_t last_seq = 0, gen0;
+	uint64_t last_seq = 0, gen0, t0, t1;
 	bool have_seq = false;
 	uint32_t ku0;
 	int grp, ret;
@@ -1069,7 +1083,9 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	/* unbind */
 	snprintf(self->rebind_dev, sizeof(self->rebind_dev), "%s", nic);
 	snprintf(self->rebind_drv, sizeof(self->rebind_drv), "e1000e");
+	t0 = boot_ns();
 	ASSERT_EQ(0, drv_write("e1000e", "unbind", nic));
+	t1 = boot_ns();
 	gt_dev_driver(nic, cur, sizeof(cur));
 	ASSERT_STREQ("", cur) TH_LOG("sysfs still shows %s bound to %s", nic, cur);
 
@@ -1083,6 +1099,13 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	ASSERT_TRUE(ev.has_group) TH_LOG("DEVICE_UNBOUND without GROUP_ID");
 	ASSERT_EQ((uint32_t)grp, ev.group);
 	ASSERT_TRUE(ev.has_ts);
+	/* the unbind happened while the write ran (CLOCK_BOOTTIME) */
+	EXPECT_LE(t0 - TS_SLACK_NS, ev.ts)
+		TH_LOG("event at %llu ns, the unbind began at %llu ns",
+		       (unsigned long long)ev.ts, (unsigned long long)t0);
+	EXPECT_GE(t1 + TS_SLACK_NS, ev.ts)
+		TH_LOG("event at %llu ns, the unbind ended at %llu ns",
+		       (unsigned long long)ev.ts, (unsigned long long)t1);
 	ASSERT_STREQ("", seq_err);
 
 	/* the dump follows: driver gone, one kernel user less */
@@ -1102,7 +1125,9 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	gen0 = g->generation;
 
 	/* bind again */
+	t0 = boot_ns();
 	ASSERT_EQ(0, drv_write("e1000e", "bind", nic));
+	t1 = boot_ns();
 	gt_dev_driver(nic, cur, sizeof(cur));
 	ASSERT_STREQ("e1000e", cur);
 	ret = wait_event(&w, IOGROUP_EVENT_DEVICE_BOUND, nic, &ev, &last_seq,
@@ -1114,6 +1139,13 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	ASSERT_STREQ("e1000e", ev.driver);
 	ASSERT_TRUE(ev.has_group);
 	ASSERT_EQ((uint32_t)grp, ev.group);
+	ASSERT_TRUE(ev.has_ts);
+	EXPECT_LE(t0 - TS_SLACK_NS, ev.ts)
+		TH_LOG("event at %llu ns, the bind began at %llu ns",
+		       (unsigned long long)ev.ts, (unsigned long long)t0);
+	EXPECT_GE(t1 + TS_SLACK_NS, ev.ts)
+		TH_LOG("event at %llu ns, the bind ended at %llu ns",
+		       (unsigned long long)ev.ts, (unsigned long long)t1);
 	ASSERT_STREQ("", seq_err);
 
 	g = dump_group(&self->s, self->gs, grp, &ret, &e);
