@@ -1024,6 +1024,18 @@ static uint64_t boot_ns(void)
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+/* An event's timestamp lies within [t0, t1], the sysfs write of `what`. */
+static void expect_ts_within(struct __test_metadata *_metadata, uint64_t ts,
+			     uint64_t t0, uint64_t t1, const char *what)
+{
+	EXPECT_LE(t0 - TS_SLACK_NS, ts)
+		TH_LOG("event at %llu ns, the %s began at %llu ns",
+		       (unsigned long long)ts, what, (unsigned long long)t0);
+	EXPECT_GE(t1 + TS_SLACK_NS, ts)
+		TH_LOG("event at %llu ns, the %s ended at %llu ns",
+		       (unsigned long long)ts, what, (unsigned long long)t1);
+}
 /* The e1000e NIC bound to e1000e (loading the driver if needed). */
 static int find_nic(char *dev, size_t sz)
 {
@@ -1100,12 +1112,7 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	ASSERT_EQ((uint32_t)grp, ev.group);
 	ASSERT_TRUE(ev.has_ts);
 	/* the unbind happened while the write ran (CLOCK_BOOTTIME) */
-	EXPECT_LE(t0 - TS_SLACK_NS, ev.ts)
-		TH_LOG("event at %llu ns, the unbind began at %llu ns",
-		       (unsigned long long)ev.ts, (unsigned long long)t0);
-	EXPECT_GE(t1 + TS_SLACK_NS, ev.ts)
-		TH_LOG("event at %llu ns, the unbind ended at %llu ns",
-		       (unsigned long long)ev.ts, (unsigned long long)t1);
+	expect_ts_within(_metadata, ev.ts, t0, t1, "unbind");
 	ASSERT_STREQ("", seq_err);
 
 	/* the dump follows: driver gone, one kernel user less */
@@ -1140,12 +1147,7 @@ TEST_F_TIMEOUT(nl, unbind_bind_events, 120)
 	ASSERT_TRUE(ev.has_group);
 	ASSERT_EQ((uint32_t)grp, ev.group);
 	ASSERT_TRUE(ev.has_ts);
-	EXPECT_LE(t0 - TS_SLACK_NS, ev.ts)
-		TH_LOG("event at %llu ns, the bind began at %llu ns",
-		       (unsigned long long)ev.ts, (unsigned long long)t0);
-	EXPECT_GE(t1 + TS_SLACK_NS, ev.ts)
-		TH_LOG("event at %llu ns, the bind ended at %llu ns",
-		       (unsigned long long)ev.ts, (unsigned long long)t1);
+	expect_ts_within(_metadata, ev.ts, t0, t1, "bind");
 	ASSERT_STREQ("", seq_err);
 
 	g = dump_group(&self->s, self->gs, grp, &ret, &e);
