@@ -10,9 +10,9 @@
  * A probe or release holds the device's lock throughout, and its hook
  * queues the event before the lock is dropped: the verification, which
  * drops a comparison when a device of the group was locked as it ended
- * (iogroup_grp_busy()), needs nothing else from these hooks.  Claims and domain switches take no device lock:
- * their hooks count themselves in flight (iogroup_inflight) from entry to
- * return instead.
+ * (iogroup_grp_busy()), needs nothing else from these hooks.  Claims and
+ * domain switches take no device lock: their hooks count themselves in
+ * flight (iogroup_inflight) from entry to return instead.
  *
  * Hooks, kretprobes (the entry half saves the arguments, the return half
  * sees the outcome) but for the unbind:
@@ -161,10 +161,11 @@ static int iogroup_release_ret(struct kretprobe_instance *ri,
  * device_unbind_cleanup(dev), 6.1+: the driver is removed and the bus's DMA
  * cleaned up, dev->driver is about to be cleared.  Under the device lock,
  * which the verification looks at (instead of an in-flight count, which
- * an entry probe could not drop again): a plain kprobe, because a return probe on the release path was most of
- * what this hook cost a driver unbind (README, Performance).  A failed
- * probe's cleanup comes here too, for a driver the shadow never had; the
- * worker ignores an UNBOUND for a driver the shadow does not have.
+ * an entry probe could not drop again): a plain kprobe, because a return
+ * probe on the release path was most of what this hook cost a driver
+ * unbind (README, Performance).  A failed probe's cleanup comes here too,
+ * for a driver the shadow never had; the worker ignores an UNBOUND for a
+ * driver the shadow does not have.
  */
 static int iogroup_unbind_pre(struct kprobe *p, struct pt_regs *regs)
 {
