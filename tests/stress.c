@@ -1097,9 +1097,10 @@ static void parallel_bind(const struct bdev *list, int n)
 /*
  * Hook events lost on purpose: iogroup reloaded with the module parameter
  * PARAM set to VALUE (and the options EXTRA), drivers bound in parallel
- * until the STATS counter LOST moves; then the repair must follow: a RESYNC event, a resync in
- * STATS, the shadow equal to sysfs, no group in drift.  The hook misses
- * and the resyncs go to *missed and *resyncs, unless NULL.
+ * until the STATS counter LOST moves; then the repair must follow: a
+ * RESYNC event, a resync in STATS, the shadow equal to sysfs, no group in
+ * drift.  The hook misses and the resyncs go to *missed and *resyncs,
+ * unless NULL.
  */
 static void loss_case(const char *name, const char *param, const char *value,
 		      const char *extra, int lost_attr, const char *lost_what,
