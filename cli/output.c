@@ -7,229 +7,94 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
+#include "json.h"
 #include "output.h"
-
-#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
-#define JSON_LINE_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
-/* json-c objects are built with an "ok" flag so one check covers all. */
-struct jb {
-	bool ok;
-};
-
-static void jadd(struct jb *b, json_object *o, const char *key, json_object *v,
-		 bool allow_null)
+static void owner_json(struct jw *w, const char *key,
+		       const struct ig_owner *ow)
 {
-	if (!v && !allow_null) {
-		b->ok = false;
-		return;
-	}
-	if (json_object_object_add(o, key, v) < 0) {
-		json_object_put(v);
-		b->ok = false;
-	}
-}
-
-static void jstr(struct jb *b, json_object *o, const char *key, const char *s)
-{
-	jadd(b, o, key, json_object_new_string(s), false);
-}
-
-static void jint(struct jb *b, json_object *o, const char *key, int64_t v)
-{
-	jadd(b, o, key, json_object_new_int64(v), false);
-}
-
-static void juint(struct jb *b, json_object *o, const char *key, uint64_t v)
-{
-	jadd(b, o, key, json_object_new_uint64(v), false);
-}
-
-static void jbool(struct jb *b, json_object *o, const char *key, bool v)
-{
-	jadd(b, o, key, json_object_new_boolean(v), false);
-}
-
-static void jhex(struct jb *b, json_object *o, const char *key,
-		 const char *fmt, unsigned int v)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), fmt, v);
-	jstr(b, o, key, buf);
-}
-
-static json_object *jnew(struct jb *b, json_object *o)
-{
-	if (!o)
-		b->ok = false;
-	return o;
-}
-
-static json_object *owner_json(struct jb *b, const struct ig_owner *ow)
-{
-	json_object *o = jnew(b, json_object_new_object());
-
-	if (!o)
-		return NULL;
-	jstr(b, o, "kind", ig_owner_name(ow->kind));
-	if (ow->has_pid)
-		jint(b, o, "pid", ow->pid);
-	if (ow->comm)
-		jstr(b, o, "comm", ow->comm);
-	if (ow->caller)
-		jstr(b, o, "caller", ow->caller);
-	if (ow->has_since)
-		juint(b, o, "since_ns", ow->since_ns);
-	if (ow->kind == IOGROUP_OWNER_IOGROUP) {
-		json_object *a = jnew(b, json_object_new_array());
-		size_t i;
-
-		jbool(b, o, "persistent", ow->persistent);
-		jbool(b, o, "restore", ow->restore);
-		for (i = 0; a && i < ow->n_unbound; i++) {
-			const struct ig_unbound *u = &ow->unbound[i];
-			json_object *e = jnew(b, json_object_new_object());
-
-			if (!e)
-				break;
-			jstr(b, e, "device", u->device);
-			jadd(b, e, "driver",
-			     u->driver ? json_object_new_string(u->driver) : NULL,
-			     !u->driver);
-			if (json_object_array_add(a, e) < 0) {
-				json_object_put(e);
-				b->ok = false;
-			}
-		}
-		if (a)
-			jadd(b, o, "unbound", a, false);
-	}
-	return o;
-}
-
-static json_object *device_json(struct jb *b, const struct ig_device *d)
-{
-	json_object *o = jnew(b, json_object_new_object());
-	char buf[32];
-
-	if (!o)
-		return NULL;
-	jstr(b, o, "name", d->name);
-	if (d->bus)
-		jstr(b, o, "bus", d->bus);
-	if (d->has_vendor)
-		jhex(b, o, "vendor", "0x%04x", d->vendor);
-	if (d->has_device)
-		jhex(b, o, "device", "0x%04x", d->device);
-	if (d->has_class)
-		jhex(b, o, "class", "0x%06x", d->class_code);
-	jbool(b, o, "bridge", d->bridge);
-	jadd(b, o, "driver",
-	     d->driver ? json_object_new_string(d->driver) : NULL,
-	     !d->driver);
-	jbool(b, o, "driver_managed_dma", d->driver_managed_dma);
-	jbool(b, o, "kernel_dma", d->kernel_dma);
-	jbool(b, o, "blocks_viability", d->blocks_viability);
-	if (d->has_last_errno) {
-		json_object *e = jnew(b, json_object_new_object());
-
-		if (e) {
-			jint(b, e, "errno", d->last_errno);
-			jstr(b, e, "name",
-			     ig_errno_name(d->last_errno, buf, sizeof(buf)));
-			if (d->last_failed_driver)
-				jstr(b, e, "driver", d->last_failed_driver);
-			jadd(b, o, "last_error", e, false);
-		}
-	}
-	return o;
-}
-
-static json_object *group_json(struct jb *b, const struct ig_group *g)
-{
-	json_object *o = jnew(b, json_object_new_object());
-	json_object *devs;
 	size_t i;
 
-	if (!o)
-		return NULL;
-	jint(b, o, "group", g->id);
-	jstr(b, o, "domain", ig_domain_name(g->domain));
+	jw_obj_open(w, key);
+	jw_str(w, "kind", ig_owner_name(ow->kind));
+	if (ow->has_pid)
+		jw_int(w, "pid", ow->pid);
+	if (ow->comm)
+		jw_str(w, "comm", ow->comm);
+	if (ow->caller)
+		jw_str(w, "caller", ow->caller);
+	if (ow->has_since)
+		jw_uint(w, "since_ns", ow->since_ns);
+	if (ow->kind == IOGROUP_OWNER_IOGROUP) {
+		jw_bool(w, "persistent", ow->persistent);
+		jw_bool(w, "restore", ow->restore);
+		jw_arr_open(w, "unbound");
+		for (i = 0; i < ow->n_unbound; i++) {
+			jw_obj_open(w, NULL);
+			jw_str(w, "device", ow->unbound[i].device);
+			jw_str_or_null(w, "driver", ow->unbound[i].driver);
+			jw_obj_close(w);
+		}
+		jw_arr_close(w);
+	}
+	jw_obj_close(w);
+}
+
+static void device_json(struct jw *w, const struct ig_device *d)
+{
+	char buf[32];
+
+	jw_obj_open(w, NULL);
+	jw_str(w, "name", d->name);
+	if (d->bus)
+		jw_str(w, "bus", d->bus);
+	if (d->has_vendor)
+		jw_hex(w, "vendor", "0x%04x", d->vendor);
+	if (d->has_device)
+		jw_hex(w, "device", "0x%04x", d->device);
+	if (d->has_class)
+		jw_hex(w, "class", "0x%06x", d->class_code);
+	jw_bool(w, "bridge", d->bridge);
+	jw_str_or_null(w, "driver", d->driver);
+	jw_bool(w, "driver_managed_dma", d->driver_managed_dma);
+	jw_bool(w, "kernel_dma", d->kernel_dma);
+	jw_bool(w, "blocks_viability", d->blocks_viability);
+	if (d->has_last_errno) {
+		jw_obj_open(w, "last_error");
+		jw_int(w, "errno", d->last_errno);
+		jw_str(w, "name", ig_errno_name(d->last_errno, buf, sizeof(buf)));
+		if (d->last_failed_driver)
+			jw_str(w, "driver", d->last_failed_driver);
+		jw_obj_close(w);
+	}
+	jw_obj_close(w);
+}
+
+static void group_json(struct jw *w, const struct ig_group *g)
+{
+	size_t i;
+
+	jw_obj_open(w, NULL);
+	jw_int(w, "group", g->id);
+	jw_str(w, "domain", ig_domain_name(g->domain));
 	if (g->has_default_domain)
-		jstr(b, o, "default_domain", ig_domain_name(g->default_domain));
-	jadd(b, o, "owner", owner_json(b, &g->owner), false);
-	jint(b, o, "kernel_users", g->kernel_users);
-	jbool(b, o, "viable", g->viable);
+		jw_str(w, "default_domain", ig_domain_name(g->default_domain));
+	owner_json(w, "owner", &g->owner);
+	jw_int(w, "kernel_users", g->kernel_users);
+	jw_bool(w, "viable", g->viable);
 	if (g->has_kernel_claimed)
-		jbool(b, o, "kernel_claimed", g->kernel_claimed);
+		jw_bool(w, "kernel_claimed", g->kernel_claimed);
 	if (g->drift)
-		jstr(b, o, "drift", g->drift);
-	juint(b, o, "generation", g->generation);
-	devs = jnew(b, json_object_new_array());
-	if (devs) {
-		for (i = 0; i < g->n_devices; i++) {
-			json_object *d = device_json(b, &g->devices[i]);
-
-			if (!d || json_object_array_add(devs, d) < 0) {
-				json_object_put(d);
-				b->ok = false;
-			}
-		}
-		jadd(b, o, "devices", devs, false);
-	}
-	return o;
-}
-
-/* Print and release @o; @b tells whether building it went well. */
-static int jprint(FILE *f, struct jb *b, json_object *o, int flags)
-{
-	int ret = -ENOMEM;
-
-	if (b->ok && o) {
-		const char *s = json_object_to_json_string_ext(o, flags);
-
-		if (s) {
-			fputs(s, f);
-			fputc('\n', f);
-			ret = 0;
-		}
-	}
-	json_object_put(o);
-	return ret;
-}
-
-/*
- * Print @o as the next element of a JSON array being printed with
- * JSON_FLAGS, byte for byte as json-c prints a whole array (each element
- * indented one level deeper: two spaces after each of its newlines; JSON
- * strings hold none), and release it.  A listing of hundreds of groups
- * thus never holds more than one group's objects: building the whole tree
- * first cost a megabyte and more time than the rest of the listing.
- */
-static int jprint_elem(FILE *f, struct jb *b, json_object *o, bool first)
-{
-	const char *s = NULL, *nl;
-	int ret = -ENOMEM;
-
-	if (b->ok && o)
-		s = json_object_to_json_string_ext(o, JSON_FLAGS);
-	if (s) {
-		fputs(first ? "  " : ",\n  ", f);
-		for (; (nl = strchr(s, '\n')); s = nl + 1) {
-			fwrite(s, 1, (size_t)(nl - s) + 1, f);
-			fputs("  ", f);
-		}
-		fputs(s, f);
-		ret = 0;
-	}
-	json_object_put(o);
-	return ret;
+		jw_str(w, "drift", g->drift);
+	jw_uint(w, "generation", g->generation);
+	jw_arr_open(w, "devices");
+	for (i = 0; i < g->n_devices; i++)
+		device_json(w, &g->devices[i]);
+	jw_arr_close(w);
+	jw_obj_close(w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -351,17 +216,14 @@ int ig_print_groups(FILE *f, const struct ig_group_list *l, bool json)
 	size_t i, j;
 
 	if (json) {
-		/* as jprint() of the array, one group at a time */
-		fputs("[\n", f);
-		for (i = 0; i < l->n; i++) {
-			struct jb b = { .ok = true };
+		struct jw w;
 
-			if (jprint_elem(f, &b, group_json(&b, &l->groups[i]),
-					i == 0))
-				return -ENOMEM;
-		}
-		fputs(l->n ? "\n]\n" : "]\n", f);
-		return 0;
+		jw_init(&w, f, true);
+		jw_arr_open(&w, NULL);
+		for (i = 0; i < l->n; i++)
+			group_json(&w, &l->groups[i]);
+		jw_arr_close(&w);
+		return jw_finish(&w);
 	}
 
 	for (i = 0; i < l->n; i++) {
@@ -450,9 +312,11 @@ int ig_print_group(FILE *f, const struct ig_group *g, bool json)
 	int c;
 
 	if (json) {
-		struct jb b = { .ok = true };
+		struct jw w;
 
-		return jprint(f, &b, group_json(&b, g), JSON_FLAGS);
+		jw_init(&w, f, true);
+		group_json(&w, g);
+		return jw_finish(&w);
 	}
 
 	fprintf(f, "group %u\n", g->id);
@@ -598,16 +462,18 @@ int ig_print_stats(FILE *f, const struct ig_stats *s, bool json)
 	size_t i;
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
+		struct jw w;
 
-		for (i = 0; o && i < sizeof(stats_keys) / sizeof(stats_keys[0]); i++)
+		jw_init(&w, f, true);
+		jw_obj_open(&w, NULL);
+		for (i = 0; i < sizeof(stats_keys) / sizeof(stats_keys[0]); i++)
 			if (s->has[stats_keys[i].attr])
-				juint(&b, o, stats_keys[i].name,
-				      s->val[stats_keys[i].attr]);
-		if (o && s->hooks)
-			jstr(&b, o, "hooks", s->hooks);
-		return jprint(f, &b, o, JSON_FLAGS);
+				jw_uint(&w, stats_keys[i].name,
+					s->val[stats_keys[i].attr]);
+		if (s->hooks)
+			jw_str(&w, "hooks", s->hooks);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 	for (i = 0; i < sizeof(stats_keys) / sizeof(stats_keys[0]); i++)
 		if (s->has[stats_keys[i].attr])
@@ -624,38 +490,38 @@ int ig_print_event(FILE *f, const struct ig_event *e, bool json)
 	const char *name = ig_event_name(e->type, nb, sizeof(nb));
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
+		struct jw w;
 
-		if (o) {
-			jstr(&b, o, "event", name);
-			if (e->has_seq)
-				juint(&b, o, "seq", e->seq);
-			if (e->has_timestamp)
-				juint(&b, o, "timestamp_ns", e->timestamp_ns);
-			if (e->has_group)
-				jint(&b, o, "group", e->group);
-			if (e->device)
-				jstr(&b, o, "device", e->device);
-			if (e->driver)
-				jstr(&b, o, "driver", e->driver);
-			if (e->has_errno) {
-				jint(&b, o, "errno", e->err);
-				jstr(&b, o, "errno_name",
-				     ig_errno_name(e->err, eb, sizeof(eb)));
-			}
-			if (e->has_owner)
-				jstr(&b, o, "owner", ig_owner_name(e->owner));
-			if (e->has_pid)
-				jint(&b, o, "pid", e->pid);
-			if (e->comm)
-				jstr(&b, o, "comm", e->comm);
-			if (e->has_domain)
-				jstr(&b, o, "domain", ig_domain_name(e->domain));
-			if (e->drift)
-				jstr(&b, o, "drift", e->drift);
+		jw_init(&w, f, false);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "event", name);
+		if (e->has_seq)
+			jw_uint(&w, "seq", e->seq);
+		if (e->has_timestamp)
+			jw_uint(&w, "timestamp_ns", e->timestamp_ns);
+		if (e->has_group)
+			jw_int(&w, "group", e->group);
+		if (e->device)
+			jw_str(&w, "device", e->device);
+		if (e->driver)
+			jw_str(&w, "driver", e->driver);
+		if (e->has_errno) {
+			jw_int(&w, "errno", e->err);
+			jw_str(&w, "errno_name",
+			       ig_errno_name(e->err, eb, sizeof(eb)));
 		}
-		return jprint(f, &b, o, JSON_LINE_FLAGS);
+		if (e->has_owner)
+			jw_str(&w, "owner", ig_owner_name(e->owner));
+		if (e->has_pid)
+			jw_int(&w, "pid", e->pid);
+		if (e->comm)
+			jw_str(&w, "comm", e->comm);
+		if (e->has_domain)
+			jw_str(&w, "domain", ig_domain_name(e->domain));
+		if (e->drift)
+			jw_str(&w, "drift", e->drift);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 
 	if (e->has_timestamp)
@@ -695,30 +561,22 @@ int ig_print_check(FILE *f, size_t groups_checked,
 	size_t i;
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
-		json_object *a;
+		struct jw w;
 
-		if (!o)
-			return -ENOMEM;
-		jbool(&b, o, "ok", n_drift == 0);
-		juint(&b, o, "groups_checked", groups_checked);
-		a = jnew(&b, json_object_new_array());
-		for (i = 0; a && i < n_drift; i++) {
-			json_object *d = jnew(&b, json_object_new_object());
-
-			if (!d)
-				break;
-			jint(&b, d, "group", drift[i].group);
-			jstr(&b, d, "drift", drift[i].drift);
-			if (json_object_array_add(a, d) < 0) {
-				json_object_put(d);
-				b.ok = false;
-			}
+		jw_init(&w, f, true);
+		jw_obj_open(&w, NULL);
+		jw_bool(&w, "ok", n_drift == 0);
+		jw_uint(&w, "groups_checked", groups_checked);
+		jw_arr_open(&w, "drift");
+		for (i = 0; i < n_drift; i++) {
+			jw_obj_open(&w, NULL);
+			jw_int(&w, "group", drift[i].group);
+			jw_str(&w, "drift", drift[i].drift);
+			jw_obj_close(&w);
 		}
-		if (a)
-			jadd(&b, o, "drift", a, false);
-		return jprint(f, &b, o, JSON_FLAGS);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 	if (!n_drift) {
 		fprintf(f, "ok: all %zu groups agree with the kernel\n",
@@ -740,18 +598,17 @@ int ig_print_check(FILE *f, size_t groups_checked,
 int ig_print_claim(FILE *f, uint32_t group, uint32_t flags, bool json)
 {
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
+		struct jw w;
 
-		if (o) {
-			jint(&b, o, "group", group);
-			jbool(&b, o, "claimed", true);
-			jbool(&b, o, "persistent",
-			      flags & IOGROUP_CLAIM_F_PERSISTENT);
-			jbool(&b, o, "unbind", flags & IOGROUP_CLAIM_F_UNBIND);
-			jbool(&b, o, "restore", flags & IOGROUP_CLAIM_F_RESTORE);
-		}
-		return jprint(f, &b, o, JSON_FLAGS);
+		jw_init(&w, f, true);
+		jw_obj_open(&w, NULL);
+		jw_int(&w, "group", group);
+		jw_bool(&w, "claimed", true);
+		jw_bool(&w, "persistent", flags & IOGROUP_CLAIM_F_PERSISTENT);
+		jw_bool(&w, "unbind", flags & IOGROUP_CLAIM_F_UNBIND);
+		jw_bool(&w, "restore", flags & IOGROUP_CLAIM_F_RESTORE);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 	fprintf(f, "claimed group %u\n", group);
 	return 0;
@@ -760,14 +617,14 @@ int ig_print_claim(FILE *f, uint32_t group, uint32_t flags, bool json)
 int ig_print_release(FILE *f, uint32_t group, bool json)
 {
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
+		struct jw w;
 
-		if (o) {
-			jint(&b, o, "group", group);
-			jbool(&b, o, "released", true);
-		}
-		return jprint(f, &b, o, JSON_FLAGS);
+		jw_init(&w, f, true);
+		jw_obj_open(&w, NULL);
+		jw_int(&w, "group", group);
+		jw_bool(&w, "released", true);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 	fprintf(f, "released group %u\n", group);
 	return 0;
@@ -778,27 +635,19 @@ int ig_print_detach(FILE *f, const struct ig_detach_result *r, bool json)
 	size_t i;
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
-		json_object *a;
+		struct jw w;
 
-		if (!o)
-			return -ENOMEM;
-		jint(&b, o, "group", r->group);
-		jstr(&b, o, "driver", r->driver);
-		a = jnew(&b, json_object_new_array());
-		for (i = 0; a && i < r->n_devices; i++) {
-			json_object *s = json_object_new_string(r->devices[i]);
-
-			if (!s || json_object_array_add(a, s) < 0) {
-				json_object_put(s);
-				b.ok = false;
-			}
-		}
-		if (a)
-			jadd(&b, o, "devices", a, false);
-		jbool(&b, o, "viable", r->viable);
-		return jprint(f, &b, o, JSON_FLAGS);
+		jw_init(&w, f, true);
+		jw_obj_open(&w, NULL);
+		jw_int(&w, "group", r->group);
+		jw_str(&w, "driver", r->driver);
+		jw_arr_open(&w, "devices");
+		for (i = 0; i < r->n_devices; i++)
+			jw_str(&w, NULL, r->devices[i]);
+		jw_arr_close(&w);
+		jw_bool(&w, "viable", r->viable);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 	fprintf(f, "group %u detached to %s: ", r->group, r->driver);
 	for (i = 0; i < r->n_devices; i++)
@@ -817,31 +666,21 @@ int ig_print_reattach(FILE *f, uint32_t group, const struct ig_reattach_dev *d,
 	size_t i;
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *o = jnew(&b, json_object_new_object());
-		json_object *a;
+		struct jw w;
 
-		if (!o)
-			return -ENOMEM;
-		jint(&b, o, "group", group);
-		a = jnew(&b, json_object_new_array());
-		for (i = 0; a && i < n; i++) {
-			json_object *e = jnew(&b, json_object_new_object());
-
-			if (!e)
-				break;
-			jstr(&b, e, "device", d[i].device);
-			jadd(&b, e, "driver",
-			     d[i].driver ? json_object_new_string(d[i].driver)
-					 : NULL, !d[i].driver);
-			if (json_object_array_add(a, e) < 0) {
-				json_object_put(e);
-				b.ok = false;
-			}
+		jw_init(&w, f, true);
+		jw_obj_open(&w, NULL);
+		jw_int(&w, "group", group);
+		jw_arr_open(&w, "devices");
+		for (i = 0; i < n; i++) {
+			jw_obj_open(&w, NULL);
+			jw_str(&w, "device", d[i].device);
+			jw_str_or_null(&w, "driver", d[i].driver);
+			jw_obj_close(&w);
 		}
-		if (a)
-			jadd(&b, o, "devices", a, false);
-		return jprint(f, &b, o, JSON_FLAGS);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+		return jw_finish(&w);
 	}
 	if (!n)
 		fprintf(f, "group %u: no device to give back to the host\n",
@@ -858,45 +697,34 @@ int ig_print_apply(FILE *f, const struct ig_apply_item *it, size_t n,
 	size_t i;
 
 	if (json) {
-		struct jb b = { .ok = true };
-		json_object *a = jnew(&b, json_object_new_array());
+		struct jw w;
 
-		for (i = 0; a && i < n; i++) {
-			json_object *e = jnew(&b, json_object_new_object());
-			json_object *d = jnew(&b, json_object_new_array());
+		jw_init(&w, f, true);
+		jw_arr_open(&w, NULL);
+		for (i = 0; i < n; i++) {
 			const char *p = it[i].devices;
 
-			if (!e || !d) {
-				json_object_put(e);
-				json_object_put(d);
-				break;
-			}
-			jint(&b, e, "line", it[i].line);
-			jstr(&b, e, "action", it[i].action);
-			jstr(&b, e, "selector", it[i].selector);
-			jint(&b, e, "group", it[i].group);
+			jw_obj_open(&w, NULL);
+			jw_int(&w, "line", it[i].line);
+			jw_str(&w, "action", it[i].action);
+			jw_str(&w, "selector", it[i].selector);
+			jw_int(&w, "group", it[i].group);
+			jw_arr_open(&w, "devices");
 			while (*p) {
 				size_t len = strcspn(p, ",");
-				json_object *s =
-					json_object_new_string_len(p, (int)len);
 
-				if (!s || json_object_array_add(d, s) < 0) {
-					json_object_put(s);
-					b.ok = false;
-				}
+				jw_strn(&w, NULL, p, len);
 				p += len;
 				p += strspn(p, ", ");
 			}
-			jadd(&b, e, "devices", d, false);
+			jw_arr_close(&w);
 			if (it[i].driver)
-				jstr(&b, e, "driver", it[i].driver);
-			jstr(&b, e, "result", it[i].result);
-			if (json_object_array_add(a, e) < 0) {
-				json_object_put(e);
-				b.ok = false;
-			}
+				jw_str(&w, "driver", it[i].driver);
+			jw_str(&w, "result", it[i].result);
+			jw_obj_close(&w);
 		}
-		return jprint(f, &b, a, JSON_FLAGS);
+		jw_arr_close(&w);
+		return jw_finish(&w);
 	}
 	for (i = 0; i < n; i++) {
 		const struct ig_apply_item *x = &it[i];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Rendering of the model, human readable or JSON (json-c).  Each function
- * returns 0, or a negative errno if memory ran out.
+ * Rendering of the model, human readable or JSON (json.c, streamed: nothing
+ * is built in memory first).  Each function returns 0, or a negative errno
+ * if the JSON could not be written (-EIO) or was misnested (-EINVAL, a bug).
  */
 #ifndef IOGROUP_CLI_OUTPUT_H
 #define IOGROUP_CLI_OUTPUT_H

@@ -4,6 +4,8 @@
  * back with json-c and check the stable schema (docs/cli.md).
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "../json.h"
 #include "../output.h"
 
 #include "check.h"
@@ -578,10 +581,88 @@ static void show_samples(void)
 	ig_print_check(stdout, 2, NULL, 0, false);
 }
 
+/*
+ * json.c itself: every byte value but NUL and a string longer than its
+ * buffer parse back as written, in both layouts; misnesting and a FILE
+ * that refuses the write are errors.
+ */
+static void test_writer(void)
+{
+	size_t n = 3 * sizeof(((struct jw *)0)->buf) + 7, i, len;
+	char *in = malloc(n + 1), *buf = NULL;
+	json_object *o, *v;
+	struct jw w;
+	FILE *f;
+
+	for (i = 0; i < n; i++)
+		in[i] = (char)(i % 255 + 1);
+	in[n] = '\0';
+	for (int pretty = 0; pretty < 2; pretty++) {
+		f = open_memstream(&buf, &len);
+		jw_init(&w, f, pretty);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "k\"\n", in);
+		jw_arr_open(&w, "a");
+		jw_int(&w, NULL, INT64_MIN);
+		jw_uint(&w, NULL, UINT64_MAX);
+		jw_str_or_null(&w, NULL, NULL);
+		jw_strn(&w, NULL, "abc", 2);
+		jw_arr_close(&w);
+		jw_obj_open(&w, "e");
+		jw_obj_close(&w);
+		jw_obj_close(&w);
+		CHECK(jw_finish(&w) == 0);
+		fclose(f);
+		/* the line layout: one newline, at the end */
+		CHECK((strchr(buf, '\n') == buf + len - 1) == !pretty);
+		o = parse(buf);
+		CHECK(str_is(o, "k\"\n", in));
+		v = get(o, "a");
+		CHECK(v && json_object_array_length(v) == 4);
+		CHECK(json_object_get_int64(json_object_array_get_idx(v, 0)) ==
+		      INT64_MIN);
+		CHECK(json_object_get_uint64(json_object_array_get_idx(v, 1)) ==
+		      UINT64_MAX);
+		CHECK(json_object_array_get_idx(v, 2) == NULL);
+		CHECK(!strcmp(json_object_get_string(json_object_array_get_idx(v, 3)),
+			      "ab"));
+		CHECK(json_object_is_type(get(o, "e"), json_type_object));
+		json_object_put(o);
+		free(buf);
+		buf = NULL;
+	}
+	free(in);
+
+	f = open_memstream(&buf, &len);
+	jw_init(&w, f, true);
+	jw_obj_open(&w, NULL);
+	jw_int(&w, NULL, 1);		/* a member without a key */
+	jw_obj_close(&w);
+	CHECK(jw_finish(&w) == -EINVAL);
+	jw_init(&w, f, true);
+	jw_arr_open(&w, NULL);		/* never closed */
+	CHECK(jw_finish(&w) == -EINVAL);
+	jw_init(&w, f, true);
+	jw_arr_close(&w);		/* never opened */
+	CHECK(jw_finish(&w) == -EINVAL);
+	fclose(f);
+	free(buf);
+
+	f = fopen("/dev/full", "w");
+	if (f) {
+		setvbuf(f, NULL, _IONBF, 0);
+		jw_init(&w, f, true);
+		jw_bool(&w, NULL, true);
+		CHECK(jw_finish(&w) == -EIO);
+		fclose(f);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "-v"))
 		show_samples();
+	test_writer();
 	test_group();
 	test_list();
 	test_stats();

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Streaming JSON writer (json.h).  The pretty layout is the one json-c's
+ * JSON_C_TO_STRING_PRETTY printed, which the CLI used before, byte for
+ * byte: an array's "[" is followed by a newline even when it is empty, an
+ * object's members each start one, and strings escape '"', '\\', the
+ * short control escapes and other control bytes as \u00xx, nothing else.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "json.h"
+
+/*
+ * A listing writes a few dozen short pieces per group: they gather in
+ * w->buf, which goes to the FILE when full and at jw_finish(), rather
+ * than one stdio call (and its lock) each.  Numbers are formatted here,
+ * not by printf().
+ */
+static void jw_flush(struct jw *w)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
+		w->io_error = true;
+	w->len = 0;
+}
+
+static void jw_write(struct jw *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jw_flush(w);
+		if (n > sizeof(w->buf)) {
+			if (fwrite(s, 1, n, w->f) != n)
+				w->io_error = true;
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jw_putc(struct jw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void jw_puts(struct jw *w, const char *s)
+{
+	jw_write(w, s, strlen(s));
+}
+
+void jw_init(struct jw *w, FILE *f, bool pretty)
+{
+	/* not the buffer: 4 KiB to clear for each event of a watch */
+	w->f = f;
+	w->pretty = pretty;
+	w->bad = false;
+	w->io_error = false;
+	w->depth = 0;
+	w->len = 0;
+}
+
+static void jw_indent(struct jw *w, unsigned int level)
+{
+	static const char spaces[] = "                ";
+
+	if (!w->pretty)
+		return;
+	for (level *= 2; level > sizeof(spaces) - 1; level -= sizeof(spaces) - 1)
+		jw_write(w, spaces, sizeof(spaces) - 1);
+	jw_write(w, spaces, level);
+}
+
+static void jw_string(struct jw *w, const char *s, size_t len)
+{
+	const char *run = s, *end = s + len;
+	char u[8];
+
+	jw_putc(w, '"');
+	for (; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *esc;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jw_write(w, run, (size_t)(s - run));
+		switch (c) {
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		default:
+			snprintf(u, sizeof(u), "\\u%04x", c);
+			esc = u;
+		}
+		jw_puts(w, esc);
+		run = s + 1;
+	}
+	jw_write(w, run, (size_t)(end - run));
+	jw_putc(w, '"');
+}
+
+/* Separator, indentation and key before a value. */
+static void jw_begin(struct jw *w, const char *key)
+{
+	struct jw_level *l;
+
+	if (!w->depth) {
+		if (key)
+			w->bad = true;
+		return;
+	}
+	l = &w->level[w->depth - 1];
+	if (l->array) {
+		if (key)
+			w->bad = true;
+		if (l->any)
+			jw_puts(w, w->pretty ? ",\n" : ",");
+		jw_indent(w, w->depth);
+	} else {
+		if (!key) {
+			w->bad = true;
+			key = "";
+		}
+		if (l->any)
+			jw_putc(w, ',');
+		if (w->pretty)
+			jw_putc(w, '\n');
+		jw_indent(w, w->depth);
+		jw_string(w, key, strlen(key));
+		jw_putc(w, ':');
+	}
+	l->any = true;
+}
+
+static void jw_open(struct jw *w, const char *key, bool array)
+{
+	jw_begin(w, key);
+	if (w->depth == JW_MAX_DEPTH) {
+		w->bad = true;
+		return;
+	}
+	w->level[w->depth].array = array;
+	w->level[w->depth].any = false;
+	w->depth++;
+	jw_putc(w, array ? '[' : '{');
+	if (array && w->pretty)
+		jw_putc(w, '\n');
+}
+
+static void jw_close(struct jw *w, bool array)
+{
+	if (!w->depth || w->level[w->depth - 1].array != array) {
+		w->bad = true;
+		return;
+	}
+	w->depth--;
+	if (w->pretty && w->level[w->depth].any)
+		jw_putc(w, '\n');
+	jw_indent(w, w->depth);
+	jw_putc(w, array ? ']' : '}');
+}
+
+void jw_obj_open(struct jw *w, const char *key)
+{
+	jw_open(w, key, false);
+}
+
+void jw_obj_close(struct jw *w)
+{
+	jw_close(w, false);
+}
+
+void jw_arr_open(struct jw *w, const char *key)
+{
+	jw_open(w, key, true);
+}
+
+void jw_arr_close(struct jw *w)
+{
+	jw_close(w, true);
+}
+
+void jw_strn(struct jw *w, const char *key, const char *s, size_t len)
+{
+	jw_begin(w, key);
+	jw_string(w, s, len);
+}
+
+void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_strn(w, key, s, strlen(s));
+}
+
+void jw_str_or_null(struct jw *w, const char *key, const char *s)
+{
+	if (s) {
+		jw_str(w, key, s);
+		return;
+	}
+	jw_begin(w, key);
+	jw_puts(w, "null");
+}
+
+static void jw_number(struct jw *w, bool neg, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	if (neg)
+		*--p = '-';
+	jw_write(w, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void jw_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_begin(w, key);
+	/* -(INT64_MIN) overflows: negate as unsigned */
+	jw_number(w, v < 0, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+void jw_uint(struct jw *w, const char *key, uint64_t v)
+{
+	jw_begin(w, key);
+	jw_number(w, false, v);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_begin(w, key);
+	jw_puts(w, v ? "true" : "false");
+}
+
+void jw_hex(struct jw *w, const char *key, const char *fmt, unsigned int v)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), fmt, v);
+	jw_str(w, key, buf);
+}
+
+int jw_finish(struct jw *w)
+{
+	jw_putc(w, '\n');
+	jw_flush(w);
+	if (w->bad || w->depth)
+		return -EINVAL;
+	return w->io_error ? -EIO : 0;
+}
