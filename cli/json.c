@@ -15,12 +15,12 @@
  * A listing writes a few dozen short pieces per group: they gather in
  * w->buf, which goes to the FILE when full and at jw_finish(), rather
  * than one stdio call (and its lock) each.  Numbers are formatted here,
- * not by printf().
+ * not by printf().  A write error stays in the FILE's error flag, as for
+ * everything else the CLI prints (main.c checks stdout once, at exit).
  */
 static void jw_flush(struct jw *w)
 {
-	if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
-		w->io_error = true;
+	fwrite(w->buf, 1, w->len, w->f);
 	w->len = 0;
 }
 
@@ -29,8 +29,7 @@ static void jw_write(struct jw *w, const char *s, size_t n)
 	if (n > sizeof(w->buf) - w->len) {
 		jw_flush(w);
 		if (n > sizeof(w->buf)) {
-			if (fwrite(s, 1, n, w->f) != n)
-				w->io_error = true;
+			fwrite(s, 1, n, w->f);
 			return;
 		}
 	}
@@ -56,7 +55,6 @@ void jw_init(struct jw *w, FILE *f, bool pretty)
 	w->f = f;
 	w->pretty = pretty;
 	w->bad = false;
-	w->io_error = false;
 	w->depth = 0;
 	w->len = 0;
 }
@@ -263,7 +261,5 @@ int jw_finish(struct jw *w)
 {
 	jw_putc(w, '\n');
 	jw_flush(w);
-	if (w->bad || w->depth)
-		return -EINVAL;
-	return w->io_error ? -EIO : 0;
+	return w->bad || w->depth ? -EINVAL : 0;
 }

@@ -28,7 +28,6 @@ struct jw {
 	FILE *f;
 	bool pretty;
 	bool bad;			/* misnested: a bug */
-	bool io_error;			/* the FILE refused a write */
 	unsigned int depth;		/* containers open */
 	struct jw_level level[JW_MAX_DEPTH];
 	size_t len;			/* bytes in buf */
@@ -51,9 +50,9 @@ void jw_bool(struct jw *w, const char *key, bool v);
 /* @v formatted by @fmt ("0x%04x") as a string */
 void jw_hex(struct jw *w, const char *key, const char *fmt, unsigned int v);
 /*
- * End the document with a newline and hand it to the FILE.  Return: 0, or
- * -EINVAL if what was opened was not closed (or more was closed than
- * opened), or -EIO if the FILE refused it.
+ * End the document with a newline and hand it to the FILE (whose error
+ * flag tells whether writing it failed).  Return: 0, or -EINVAL if what
+ * was opened was not closed (or more was closed than opened).
  */
 int jw_finish(struct jw *w);
 

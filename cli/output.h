@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Rendering of the model, human readable or JSON (json.c, streamed: nothing
- * is built in memory first).  Each function returns 0, or a negative errno
- * if the JSON could not be written (-EIO) or was misnested (-EINVAL, a bug).
+ * is built in memory first).  Each function returns 0, or -EINVAL if its
+ * JSON was misnested (a bug); write errors stay in the FILE's error flag.
  */
 #ifndef IOGROUP_CLI_OUTPUT_H
 #define IOGROUP_CLI_OUTPUT_H

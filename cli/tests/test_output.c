@@ -583,8 +583,8 @@ static void show_samples(void)
 
 /*
  * json.c itself: every byte value but NUL and a string longer than its
- * buffer parse back as written, in both layouts; misnesting and a FILE
- * that refuses the write are errors.
+ * buffer parse back as written, in both layouts; misnesting is an error,
+ * and a FILE that refuses the write has its error flag set.
  */
 static void test_writer(void)
 {
@@ -653,7 +653,7 @@ static void test_writer(void)
 		setvbuf(f, NULL, _IONBF, 0);
 		jw_init(&w, f, true);
 		jw_bool(&w, NULL, true);
-		CHECK(jw_finish(&w) == -EIO);
+		CHECK(jw_finish(&w) == 0 && ferror(f));
 		fclose(f);
 	}
 }
