@@ -143,8 +143,10 @@ static void jw_begin(struct jw *w, const char *key)
 		if (w->pretty)
 			jw_putc(w, '\n');
 		jw_indent(w, w->depth);
-		jw_string(w, key, strlen(key));
-		jw_putc(w, ':');
+		/* keys are the CLI's own constants: nothing to escape */
+		jw_putc(w, '"');
+		jw_puts(w, key);
+		jw_write(w, "\":", 2);
 	}
 	l->any = true;
 }
@@ -249,12 +251,21 @@ void jw_bool(struct jw *w, const char *key, bool v)
 	jw_puts(w, v ? "true" : "false");
 }
 
-void jw_hex(struct jw *w, const char *key, const char *fmt, unsigned int v)
+void jw_hex(struct jw *w, const char *key, unsigned int v,
+	    unsigned int digits)
 {
-	char buf[16];
+	char buf[12], *p = buf + sizeof(buf);
 
-	snprintf(buf, sizeof(buf), fmt, v);
-	jw_str(w, key, buf);
+	*--p = '"';
+	do {
+		*--p = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	} while ((v || buf + sizeof(buf) - p <= digits) && p > buf + 3);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	jw_begin(w, key);
+	jw_write(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 int jw_finish(struct jw *w)

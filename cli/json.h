@@ -4,7 +4,8 @@
  * nothing built in memory, so a listing of hundreds of groups costs what
  * printing it costs.  Two layouts: pretty (two spaces per level, "key":value,
  * one member or element per line) and line (no white space at all, for one
- * event per line).  Keys are NULL inside arrays.  Nesting deeper than
+ * event per line).  Keys are NULL inside arrays, and otherwise constants
+ * of the CLI, written as they are (no escaping).  Nesting deeper than
  * JW_MAX_DEPTH, or closing what is not open, is a bug of the caller:
  * jw_finish() reports it.  What is written gathers in the struct and
  * reaches the FILE at jw_finish() (or when 4 KiB gathered).
@@ -47,8 +48,9 @@ void jw_str_or_null(struct jw *w, const char *key, const char *s);
 void jw_int(struct jw *w, const char *key, int64_t v);
 void jw_uint(struct jw *w, const char *key, uint64_t v);
 void jw_bool(struct jw *w, const char *key, bool v);
-/* @v formatted by @fmt ("0x%04x") as a string */
-void jw_hex(struct jw *w, const char *key, const char *fmt, unsigned int v);
+/* @v as the string "0x" and at least @digits (at most 8) hex digits */
+void jw_hex(struct jw *w, const char *key, unsigned int v,
+	    unsigned int digits);
 /*
  * End the document with a newline and hand it to the FILE (whose error
  * flag tells whether writing it failed).  Return: 0, or -EINVAL if what

@@ -52,11 +52,11 @@ static void device_json(struct jw *w, const struct ig_device *d)
 	if (d->bus)
 		jw_str(w, "bus", d->bus);
 	if (d->has_vendor)
-		jw_hex(w, "vendor", "0x%04x", d->vendor);
+		jw_hex(w, "vendor", d->vendor, 4);
 	if (d->has_device)
-		jw_hex(w, "device", "0x%04x", d->device);
+		jw_hex(w, "device", d->device, 4);
 	if (d->has_class)
-		jw_hex(w, "class", "0x%06x", d->class_code);
+		jw_hex(w, "class", d->class_code, 6);
 	jw_bool(w, "bridge", d->bridge);
 	jw_str_or_null(w, "driver", d->driver);
 	jw_bool(w, "driver_managed_dma", d->driver_managed_dma);

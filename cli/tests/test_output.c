@@ -601,12 +601,15 @@ static void test_writer(void)
 		f = open_memstream(&buf, &len);
 		jw_init(&w, f, pretty);
 		jw_obj_open(&w, NULL);
-		jw_str(&w, "k\"\n", in);
+		jw_str(&w, "k", in);
 		jw_arr_open(&w, "a");
 		jw_int(&w, NULL, INT64_MIN);
 		jw_uint(&w, NULL, UINT64_MAX);
 		jw_str_or_null(&w, NULL, NULL);
 		jw_strn(&w, NULL, "abc", 2);
+		jw_hex(&w, NULL, 0, 4);
+		jw_hex(&w, NULL, 0xffffffff, 4);
+		jw_hex(&w, NULL, 0x20000, 6);
 		jw_arr_close(&w);
 		jw_obj_open(&w, "e");
 		jw_obj_close(&w);
@@ -616,9 +619,9 @@ static void test_writer(void)
 		/* the line layout: one newline, at the end */
 		CHECK((strchr(buf, '\n') == buf + len - 1) == !pretty);
 		o = parse(buf);
-		CHECK(str_is(o, "k\"\n", in));
+		CHECK(str_is(o, "k", in));
 		v = get(o, "a");
-		CHECK(v && json_object_array_length(v) == 4);
+		CHECK(v && json_object_array_length(v) == 7);
 		CHECK(json_object_get_int64(json_object_array_get_idx(v, 0)) ==
 		      INT64_MIN);
 		CHECK(json_object_get_uint64(json_object_array_get_idx(v, 1)) ==
@@ -626,6 +629,12 @@ static void test_writer(void)
 		CHECK(json_object_array_get_idx(v, 2) == NULL);
 		CHECK(!strcmp(json_object_get_string(json_object_array_get_idx(v, 3)),
 			      "ab"));
+		CHECK(!strcmp(json_object_get_string(json_object_array_get_idx(v, 4)),
+			      "0x0000"));
+		CHECK(!strcmp(json_object_get_string(json_object_array_get_idx(v, 5)),
+			      "0xffffffff"));
+		CHECK(!strcmp(json_object_get_string(json_object_array_get_idx(v, 6)),
+			      "0x020000"));
 		CHECK(json_object_is_type(get(o, "e"), json_type_object));
 		json_object_put(o);
 		free(buf);
