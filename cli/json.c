@@ -254,13 +254,15 @@ void jw_bool(struct jw *w, const char *key, bool v)
 void jw_hex(struct jw *w, const char *key, unsigned int v,
 	    unsigned int digits)
 {
-	char buf[12], *p = buf + sizeof(buf);
+	char buf[12], *p = buf + sizeof(buf);	/* "0x + 8 digits + " */
+	unsigned int n = 0;
 
 	*--p = '"';
 	do {
 		*--p = "0123456789abcdef"[v & 0xf];
 		v >>= 4;
-	} while ((v || buf + sizeof(buf) - p <= digits) && p > buf + 3);
+		n++;
+	} while ((v || n < digits) && n < 8);
 	*--p = 'x';
 	*--p = '0';
 	*--p = '"';

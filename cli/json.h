@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A streaming JSON writer: values go to the FILE as they are given, with
- * nothing built in memory, so a listing of hundreds of groups costs what
+ * A streaming JSON writer: values are written out as they are given, with
+ * no tree built in memory, so a listing of hundreds of groups costs what
  * printing it costs.  Two layouts: pretty (two spaces per level, "key":value,
  * one member or element per line) and line (no white space at all, for one
  * event per line).  Keys are NULL inside arrays, and otherwise constants
