@@ -120,7 +120,8 @@ void iogroup_hook_event_init(struct iogroup_hook_event *ev,
 	/*
 	 * Not the clocksource (ktime_get_boottime_ns()), which may be an
 	 * HPET read, microseconds in every bind and unbind: the scheduler's
-	 * clock (a TSC read), which the worker turns into boottime.
+	 * clock (a TSC read where the TSC is stable, a per-CPU clamped one
+	 * where it is not), which the worker turns into boottime.
 	 */
 	ev->ts = local_clock();
 	ev->pid = task_tgid_nr(current);

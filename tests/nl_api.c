@@ -1010,20 +1010,12 @@ TEST_F(nl, unprivileged_queries)
 
 /* ------------------------------------------------ bind and unbind */
 
-
 /*
- * CLOCK_BOOTTIME in ns, the clock of event timestamps.  An event may be
+ * Slack of an event's timestamp (CLOCK_BOOTTIME, boot_ns()): it may be
  * stamped up to a scheduler tick off (the hook notes its CPU's scheduler
  * clock, the worker turns that into boottime on its own CPU).
  */
 #define TS_SLACK_NS	(10 * 1000 * 1000ULL)
-static uint64_t boot_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* An event's timestamp lies within [t0, t1], the sysfs write of `what`. */
 static void expect_ts_within(struct __test_metadata *_metadata, uint64_t ts,
@@ -1036,6 +1028,7 @@ static void expect_ts_within(struct __test_metadata *_metadata, uint64_t ts,
 		TH_LOG("event at %llu ns, the %s ended at %llu ns",
 		       (unsigned long long)ts, what, (unsigned long long)t1);
 }
+
 /* The e1000e NIC bound to e1000e (loading the driver if needed). */
 static int find_nic(char *dev, size_t sz)
 {

@@ -4,6 +4,7 @@
  * iogroup_nl.h and sysfs_gt.h).
  *
  *   now_ns(), now_ms()  CLOCK_MONOTONIC in ns / ms
+ *   boot_ns()           CLOCK_BOOTTIME in ns (the module's event times)
  *   sleep_ms(MS)        sleep MS ms, again after a signal
  *   cmp_ll              qsort() comparator of long long, ascending
  *   run(CMD)            exit status of a shell command line, -1 if it did
@@ -24,6 +25,14 @@ static inline long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static inline uint64_t now_ms(void)
