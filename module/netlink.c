@@ -440,6 +440,21 @@ static struct genl_family iogroup_family __ro_after_init = {
 };
 
 /**
+ * iogroup_nl_listened() - does a socket listen to the "events" group?
+ *
+ * Any context, a kprobe handler's too: it tests a bit of the genetlink
+ * socket's listeners under RCU.  After the family is gone it may answer
+ * either way, harmlessly: it only tells the hooks how soon to wake the
+ * worker.
+ *
+ * Return: true if one does.
+ */
+bool iogroup_nl_listened(void)
+{
+	return genl_has_listeners(&iogroup_family, &init_net, 0);
+}
+
+/**
  * iogroup_nl_notify() - send an event to the "events" multicast group
  * @type: what happened
  * @g: the group it happened to (owner and domain are read from it); NULL

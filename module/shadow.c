@@ -36,15 +36,21 @@
  * How long the worker lets hook events gather before it applies them: one
  * wake-up and one verification per burst (a driver bind is a probe, a
  * dma_configure and often an unbind) instead of one per event, which woke
- * the worker from inside every probe.  Watchers see an event this much
- * later; queries and claims flush the queue first, so they never see it
- * late.
+ * the worker from inside every probe.  Queries and claims flush the queue
+ * first, so they never see an event late.  While a watcher listens it
+ * waits for the events: they gather for event_watch_us instead, timed by
+ * an hrtimer (a jiffies timer could not wait less than a tick, 4 ms at
+ * HZ=250).
  */
 static unsigned int event_batch_ms = 10;
 module_param(event_batch_ms, uint, 0444);
 MODULE_PARM_DESC(event_batch_ms,
-		 "ms the worker lets hook events gather (1-1000, default 10; higher only to test a full event ring)");
-#define IOGROUP_BATCH_DELAY	max(1UL, msecs_to_jiffies(event_batch_ms))
+		 "ms the worker lets hook events gather while no watcher listens (1-1000, default 10; higher only to test a full event ring)");
+static unsigned int event_watch_us = 1000;
+module_param(event_watch_us, uint, 0444);
+MODULE_PARM_DESC(event_watch_us,
+		 "us the worker lets hook events gather while a watcher listens (0-1000000, default 1000; 0: a wake-up per event)");
+#define IOGROUP_BATCH_DELAY	msecs_to_jiffies(event_batch_ms)
 
 /* Guards the shadow: iogroup_groups, every group and device in it. */
 DEFINE_MUTEX(iogroup_lock);
@@ -79,6 +85,8 @@ static LIST_HEAD(iogroup_dirty);
 static DEFINE_SPINLOCK(iogroup_queue_lock);
 static bool iogroup_queue_overflow;
 static struct workqueue_struct *iogroup_wq;
+/* Started by the first event a watcher waits for; wakes the worker. */
+static struct hrtimer iogroup_watch_timer;
 static unsigned long iogroup_last_missed;
 
 /*
@@ -162,9 +170,35 @@ void iogroup_hook_queue(const struct iogroup_hook_event *ev,
 	*slot = *ev;
 	slot->dev = dev ? get_device(dev) : NULL;
 	iogroup_ring_len = len + 1;
+	if (!iogroup_nl_listened()) {
+		spin_unlock_irqrestore(&iogroup_queue_lock, flags);
+		/* a no-op while the worker's timer is armed */
+		queue_delayed_work(iogroup_wq, &iogroup_work,
+				   IOGROUP_BATCH_DELAY);
+		return;
+	}
+	/*
+	 * Under the lock: one start per burst, and never a later expiry.
+	 * Not hrtimer_active(), which holds while the callback runs: the
+	 * worker it woke may have read the ring before this event.
+	 */
+	if (event_watch_us && !hrtimer_is_queued(&iogroup_watch_timer))
+		hrtimer_start(&iogroup_watch_timer,
+			      ns_to_ktime((u64)event_watch_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
 	spin_unlock_irqrestore(&iogroup_queue_lock, flags);
-	/* a no-op while the worker's timer is armed */
-	queue_delayed_work(iogroup_wq, &iogroup_work, IOGROUP_BATCH_DELAY);
+	if (!event_watch_us)
+		mod_delayed_work(iogroup_wq, &iogroup_work, 0);
+}
+
+/*
+ * Hard interrupt context.  Now, even if a batch's jiffies timer was armed
+ * before the watcher came.
+ */
+static enum hrtimer_restart iogroup_watch_timer_fn(struct hrtimer *t)
+{
+	mod_delayed_work(iogroup_wq, &iogroup_work, 0);
+	return HRTIMER_NORESTART;
 }
 
 /*
@@ -1145,7 +1179,7 @@ void iogroup_shadow_device_removed(struct device *dev)
  */
 void iogroup_shadow_flush(void)
 {
-	/* runs a batch still gathering now, not after IOGROUP_BATCH_DELAY */
+	/* runs a batch still gathering now, not after its delay */
 	flush_delayed_work(&iogroup_work);
 }
 
@@ -1235,6 +1269,11 @@ int iogroup_shadow_init(void)
 		pr_err("event_batch_ms=%u: must be 1 to 1000\n", event_batch_ms);
 		return -EINVAL;
 	}
+	if (event_watch_us > USEC_PER_SEC) {
+		pr_err("event_watch_us=%u: must be 0 to 1000000\n",
+		       event_watch_us);
+		return -EINVAL;
+	}
 	iogroup_ring = kvcalloc(event_ring, sizeof(*iogroup_ring), GFP_KERNEL);
 	if (!iogroup_ring)
 		return -ENOMEM;
@@ -1244,6 +1283,7 @@ int iogroup_shadow_init(void)
 		kvfree(iogroup_ring);
 		return -ENOMEM;
 	}
+	iogroup_compat_hrtimer_setup(&iogroup_watch_timer, iogroup_watch_timer_fn);
 	return 0;
 }
 
@@ -1297,6 +1337,8 @@ void iogroup_shadow_exit(void)
 	unsigned long id;
 
 	cancel_delayed_work_sync(&iogroup_verify_work);
+	/* the hooks are gone: nothing starts it again */
+	hrtimer_cancel(&iogroup_watch_timer);
 	/* flush_workqueue() does not run a delayed work whose timer is armed */
 	flush_delayed_work(&iogroup_work);
 	flush_workqueue(iogroup_wq);

@@ -171,6 +171,7 @@ int iogroup_claim_put_owner(struct sk_buff *skb, u32 id);
 /* Implemented in netlink.c. */
 int iogroup_nl_init(void);
 void iogroup_nl_exit(void);
+bool iogroup_nl_listened(void);
 void iogroup_nl_notify(enum iogroup_event_type type,
 		       const struct iogroup_grp *g, const char *device,
 		       const char *driver, int err, u64 ts);

@@ -1645,4 +1645,103 @@ TEST_F_TIMEOUT(nl, unload_with_watcher, 60)
 	iog_close(&w);
 }
 
+/*
+ * Out-of-range module parameters: modprobe fails, nothing stays loaded and
+ * the kernel log says which parameter and its range.
+ */
+static void expect_param_refused(struct __test_metadata *_metadata,
+				 const char *param, const char *range)
+{
+	char cmd[256], line[512];
+	bool found = false;
+	ssize_t n;
+	int kfd;
+
+	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kfd) TH_LOG("/dev/kmsg: %s", strerror(errno));
+	ASSERT_LE(0, lseek(kfd, 0, SEEK_END));
+	snprintf(cmd, sizeof(cmd), "modprobe iogroup %s 2>/dev/null", param);
+	EXPECT_NE(0, run(cmd)) TH_LOG("modprobe iogroup %s succeeded", param);
+	EXPECT_FALSE(gt_module_loaded("iogroup"));
+	/* the record: "...;iogroup: PARAM: must be RANGE" */
+	snprintf(cmd, sizeof(cmd), "iogroup: %s: must be %s", param, range);
+	while ((n = read(kfd, line, sizeof(line) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		line[n] = '\0';
+		if (strstr(line, cmd))
+			found = true;
+	}
+	close(kfd);
+	EXPECT_TRUE(found) TH_LOG("no '%s' in the kernel log", cmd);
+}
+
+TEST_F_TIMEOUT(nl, module_params, 90)
+{
+	struct iog_sock w, s2;
+	struct iog_event ev;
+	struct iog_err e;
+	char edu[64], p[PATH_MAX], buf[32], cur[64], seq_err[256] = "";
+	uint64_t last_seq = 0;
+	bool have_seq = false;
+	int ret;
+
+	iog_close(&self->s);
+	ASSERT_EQ(0, run("rmmod iogroup"));
+	expect_param_refused(_metadata, "event_ring=3", "a power of two, 4 to 65536");
+	expect_param_refused(_metadata, "event_ring=131072", "a power of two, 4 to 65536");
+	expect_param_refused(_metadata, "event_batch_ms=0", "1 to 1000");
+	expect_param_refused(_metadata, "event_batch_ms=1001", "1 to 1000");
+	expect_param_refused(_metadata, "event_watch_us=1000001", "0 to 1000000");
+	expect_param_refused(_metadata, "probe_maxactive=0", "1 to 4096");
+
+	/* the edges load; no gathering at all while a watcher listens */
+	ASSERT_EQ(0, run("modprobe iogroup event_batch_ms=1000 event_watch_us=0"));
+	ASSERT_EQ(0, gt_read("/sys/module/iogroup/parameters/event_watch_us",
+			     buf, sizeof(buf)));
+	ASSERT_STREQ("0", buf);
+	ASSERT_EQ(0, gt_read("/sys/module/iogroup/parameters/event_batch_ms",
+			     buf, sizeof(buf)));
+	ASSERT_STREQ("1000", buf);
+	ASSERT_EQ(0, open_family(&w, &e));
+	ASSERT_EQ(0, iog_subscribe(&w));
+	if (access("/sys/bus/pci/drivers/pci-stub/bind", W_OK) ||
+	    gt_find_pci(0x1234, 0x11e8, "", 0, edu, sizeof(edu))) {
+		TH_LOG("no pci-stub driver or no unbound edu: events not checked");
+	} else {
+		gt_dev_path(p, sizeof(p), edu, "driver_override");
+		snprintf(self->override_dev, sizeof(self->override_dev), "%s", edu);
+		ASSERT_EQ(0, gt_write(p, "pci-stub"));
+		snprintf(self->stub_dev, sizeof(self->stub_dev), "%s", edu);
+		ASSERT_EQ(0, drv_write("pci-stub", "bind", edu));
+		gt_dev_driver(edu, cur, sizeof(cur));
+		ASSERT_STREQ("pci-stub", cur);
+		ret = wait_event(&w, IOGROUP_EVENT_DEVICE_BOUND, edu, &ev,
+				 &last_seq, &have_seq, seq_err, sizeof(seq_err));
+		ASSERT_EQ(1, ret) TH_LOG("no DEVICE_BOUND for %s (%d)", edu, ret);
+		ASSERT_STREQ("pci-stub", ev.driver);
+		ASSERT_EQ(0, drv_write("pci-stub", "unbind", edu));
+		self->stub_dev[0] = '\0';
+		ret = wait_event(&w, IOGROUP_EVENT_DEVICE_UNBOUND, edu, &ev,
+				 &last_seq, &have_seq, seq_err, sizeof(seq_err));
+		ASSERT_EQ(1, ret) TH_LOG("no DEVICE_UNBOUND for %s (%d)", edu, ret);
+		ASSERT_STREQ("", seq_err);
+		ASSERT_EQ(0, gt_write(p, "\n"));
+		self->override_dev[0] = '\0';
+	}
+	iog_close(&w);
+
+	/* back to the defaults, for the tests that follow */
+	ASSERT_EQ(0, run("rmmod iogroup"));
+	ASSERT_EQ(0, run("modprobe iogroup"));
+	ASSERT_EQ(0, gt_read("/sys/module/iogroup/parameters/event_watch_us",
+			     buf, sizeof(buf)));
+	ASSERT_STREQ("1000", buf);
+	ASSERT_EQ(0, iog_open(&s2, &e));
+	ret = iog_dump_groups(&s2, self->gs, &e);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(self->gt->n, self->gs->n);
+	iog_close(&s2);
+}
+
 TEST_HARNESS_MAIN

@@ -11,6 +11,7 @@
 #ifdef __ASSEMBLY__
 #else
 
+#include <linux/hrtimer.h>
 #include <linux/iommu.h>
 #include <linux/kprobes.h>
 #include <linux/pci.h>
@@ -326,6 +327,23 @@ static inline unsigned long iogroup_compat_return_address(struct pt_regs *regs)
 #else
 #define iogroup_compat_attr_missing(info, attr) do { } while (0)
 #endif /* IOGROUP_HAS_GENL_REQ_ATTR_CHECK */
+
+/*
+ * v6.13 ("hrtimers: Introduce hrtimer_setup() to replace hrtimer_init()")
+ * sets the callback with the timer; 7.x has no hrtimer_init() any more.
+ */
+#ifdef IOGROUP_HAS_HRTIMER_SETUP
+#define iogroup_compat_hrtimer_setup(t, fn) \
+	hrtimer_setup(t, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL)
+#else
+static inline void
+iogroup_compat_hrtimer_setup(struct hrtimer *t,
+			     enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+	hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->function = fn;
+}
+#endif /* IOGROUP_HAS_HRTIMER_SETUP */
 
 #endif /* __ASSEMBLY__ */
 #endif /* _IOGROUP_COMPAT_H */
