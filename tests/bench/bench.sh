@@ -135,6 +135,18 @@ if [ -w $KPROBES ]; then
 	say kprobes $(m kprobes $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
 	echo 1 >$KPROBES
 	iogroup check >/dev/null 2>&1
+	# The same with a watcher listening (`iogroup watch`, on the other
+	# CPU): the hook events then gather for event_watch_us, not
+	# event_batch_ms, so the worker and the watcher wake more often.
+	iogroup watch >/dev/null 2>&1 &
+	W=$!
+	sleep 1
+	say kprobes_watch watch_us="$(cat /sys/module/iogroup/parameters/event_watch_us)" \
+		$(m kprobes_watch $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
+	kill $W
+	wait $W 2>/dev/null
+	echo 1 >$KPROBES
+	iogroup check >/dev/null 2>&1
 else
 	diag "no $KPROBES: the kprobes' share is not measured"
 fi
@@ -176,7 +188,9 @@ echo >"/sys/bus/pci/devices/$EDU_CLAIM/driver_override"
 
 # -------------------------------------------------------- event latency
 echo pci-stub >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
-say event $(m event "$CYCLES" event "$EDU_EVENT" pci-stub 200)
+P=/sys/module/iogroup/parameters
+say event watch_us="$(cat $P/event_watch_us)" batch_ms="$(cat $P/event_batch_ms)" \
+	$(m event "$CYCLES" event "$EDU_EVENT" pci-stub 200)
 echo >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
 
 # ------------------------------------------------------------- listings
@@ -187,6 +201,8 @@ list_round() {
 	say list groups="$n" tool=iogroup $(m list $PIN "$TBENCH" "$1" iogroup list -j)
 	say list groups="$n" tool=sysfs_walk $(m list $PIN "$TBENCH" "$1" "$B/sysfs_walk")
 	say list groups="$n" tool=shell_loop $(m list $PIN "$TBENCH" "$2" "$B/shell_loop.sh")
+	# what starting a process costs any of them: an empty C program
+	say list groups="$n" tool=noop $(m list $PIN "$TBENCH" "$1" "$B/noop")
 }
 
 shrink_to() {	# remove bench root ports (2 groups each), then edus

@@ -66,6 +66,7 @@ $2 == "probe" && kv($0, "iogroup") == "loaded" {
 	pl[++npl] = kv($0, "median"); rl[kv($0, "round")] = kv($0, "median")
 }
 $2 == "kprobes" { kprobes = $0 }
+$2 == "kprobes_watch" { kwatch = $0 }
 $2 == "floor" { floor = $0 }
 $2 == "probe" && kv($0, "iogroup") == "unloaded" {
 	pu[++npu] = kv($0, "median"); ru[kv($0, "round")] = kv($0, "median")
@@ -91,18 +92,23 @@ END {
 	printf "Wall time of one run (fork+exec+run+exit, stdout to /dev/null), median of N runs.\n"
 	printf "Sizes below the boot size: devices removed through sysfs `remove` (the groups are gone\n"
 	printf "for every tool alike). tests/list_agree.sh (in `make check`) checks the three agree.\n\n"
-	printf "| groups | `iogroup list -j` | C sysfs walk | shell loop | walk / iogroup | shell / iogroup |\n"
-	printf "|---:|---:|---:|---:|---:|---:|\n"
+	printf "| groups | `iogroup list -j` | C sysfs walk | shell loop | empty program | walk / iogroup | shell / iogroup |\n"
+	printf "|---:|---:|---:|---:|---:|---:|---:|\n"
 	for (i = 1; i <= ng; i++) {
 		g = order[i]; a = lt[g, "iogroup"]; b = lt[g, "sysfs_walk"]; c = lt[g, "shell_loop"]
-		printf "| %d | %s ms (N=%s) | %s ms (N=%s) | %s ms (N=%s) | %.2fx | %.0fx |\n", g, \
+		printf "| %d | %s ms (N=%s) | %s ms (N=%s) | %s ms (N=%s) | %s | %.2fx | %.0fx |\n", g, \
 			ms(a), lr[g, "iogroup"], ms(b), lr[g, "sysfs_walk"], ms(c), lr[g, "shell_loop"], \
-			b / a, c / a
+			(g, "noop") in lt ? ms(lt[g, "noop"]) " ms" : "-", b / a, c / a
 		if (g + 0 > big + 0) big = g
 	}
 	a = lt[big, "iogroup"]; b = lt[big, "sysfs_walk"]; c = lt[big, "shell_loop"]
 	printf "\nGoal at %d groups: >= 5x faster than the C walk: %.2fx, %s; >= 100x faster than the shell loop: %.0fx, %s.\n", \
 		big, b / a, ok(b / a >= 5), c / a, ok(c / a >= 100)
+	# the part of each run that is the tool itself, beyond starting a process
+	z = lt[big, "noop"] + 0
+	if (z > 0 && a + 0 > z && b + 0 > z)
+		printf "The empty program (tests/bench/noop.c, built like the walk) is what starting and ending a\nprocess costs any of them here: %s ms, %.0f%% of `iogroup list -j`. Beyond it, at %d groups,\nthe walk takes %s ms and `iogroup list -j` %s ms: %.1fx. 5x in all would leave iogroup %s ms.\n", \
+			ms(z), 100 * z / a, big, ms(b - z), ms(a - z), (b - z) / (a - z), ms(b / 5)
 	if (lag != "")
 		printf "The rows above run with ASLR off (TCG translates code per virtual address, so with ASLR\nevery run translates its libraries again, which no CPU does). With ASLR on, at %d groups:\n`iogroup list -j` %s ms, sysfs walk %s ms: %.2fx.\n", \
 			lag, ms(la["iogroup"]), ms(la["sysfs_walk"]), la["sysfs_walk"] / la["iogroup"]
@@ -142,6 +148,11 @@ END {
 		printf "(debugfs `kprobes/enabled`): armed adds %s. %s\n", \
 			added(kprobes), switched(kprobes, "disarmed", "armed")
 	}
+	if (kwatch != "") {
+		printf "\nThe same with a watcher listening (`iogroup watch` on the other CPU), the events then\n"
+		printf "gathering for %s us (`event_watch_us`) instead of 10 ms: armed adds %s. %s\n", \
+			kv(kwatch, "watch_us"), added(kwatch), switched(kwatch, "disarmed", "armed")
+	}
 	if (floor != "") {
 		printf "\nThe floor of the design: no module, the kernel%ss own probes (tracefs `kprobe_events`,\n", "\047"
 		printf "tracing off) of the kinds iogroup%ss hooks are, a return probe on `really_probe()` and\n", "\047"
@@ -171,8 +182,10 @@ END {
 	printf "| kernel uevent ACTION=bind (NETLINK_KOBJECT_UEVENT) | %s us | %s us |\n", \
 		usf(kv(event, "uevent_median")), usf(kv(event, "uevent_p99"))
 	printf "\n%s binds of pci-stub to an edu; each watcher is a thread blocked in recv(). The kernel\n", kv(event, "binds")
-	printf "sends its uevent inside the bind, iogroup from its workqueue after the probe returns,\n"
-	printf "which lets hook events gather for 10 ms (module/shadow.c: IOGROUP_BATCH_DELAY).\n"
+	printf "sends its uevent inside the bind, iogroup from its workqueue after the probe returns.\n"
+	if (kv(event, "watch_us") != "")
+		printf "While a watcher listens the hook events gather for %s us (`event_watch_us`), timed by an\nhrtimer; with none, for %s ms (`event_batch_ms`), and queries flush them.\n", \
+			kv(event, "watch_us"), kv(event, "batch_ms")
 
 	g = kv(mem, "groups"); d = kv(mem, "devices")
 	printf "\n## 5. Memory\n\n"
