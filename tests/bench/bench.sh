@@ -196,13 +196,17 @@ echo >"/sys/bus/pci/devices/$EDU_EVENT/driver_override"
 # ------------------------------------------------------------- listings
 # The same facts three ways, at the full size, then with devices removed
 # (sysfs remove: the groups really go away) down to 64 and 16 groups.
+# iogroup, the walk and an empty C program (what starting a process costs
+# any of them) take turns, one run each, so that a change of the guest's
+# speed falls on all three alike; then the shell loop, far slower.
 list_round() {
 	n=$(ngroups)
-	say list groups="$n" tool=iogroup $(m list $PIN "$TBENCH" "$1" iogroup list -j)
-	say list groups="$n" tool=sysfs_walk $(m list $PIN "$TBENCH" "$1" "$B/sysfs_walk")
+	m list $PIN "$TBENCH" "$1" iogroup list -j -- "$B/sysfs_walk" -- "$B/noop" \
+		>/tmp/list.out
+	say list groups="$n" tool=iogroup $(sed -n 1p /tmp/list.out)
+	say list groups="$n" tool=sysfs_walk $(sed -n 2p /tmp/list.out)
+	say list groups="$n" tool=noop $(sed -n 3p /tmp/list.out)
 	say list groups="$n" tool=shell_loop $(m list $PIN "$TBENCH" "$2" "$B/shell_loop.sh")
-	# what starting a process costs any of them: an empty C program
-	say list groups="$n" tool=noop $(m list $PIN "$TBENCH" "$1" "$B/noop")
 }
 
 shrink_to() {	# remove bench root ports (2 groups each), then edus
@@ -235,8 +239,9 @@ fi
 # program translates the code of its libraries again, a cost no CPU has.
 # The listings run without ASLR, all three alike; one round with it first.
 n=$(ngroups)
-say list_aslr groups="$n" tool=iogroup $(m list $PIN "$TBENCH" 20 iogroup list -j)
-say list_aslr groups="$n" tool=sysfs_walk $(m list $PIN "$TBENCH" 20 "$B/sysfs_walk")
+m list $PIN "$TBENCH" 20 iogroup list -j -- "$B/sysfs_walk" >/tmp/list.out
+say list_aslr groups="$n" tool=iogroup $(sed -n 1p /tmp/list.out)
+say list_aslr groups="$n" tool=sysfs_walk $(sed -n 2p /tmp/list.out)
 echo 0 >/proc/sys/kernel/randomize_va_space
 list_round 40 3
 for n in 64 16; do

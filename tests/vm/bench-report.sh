@@ -89,7 +89,8 @@ END {
 	printf "measured against its alternative in this same VM run.\n\n"
 
 	printf "## 1. Listing: group -> devices -> driver -> domain type\n\n"
-	printf "Wall time of one run (fork+exec+run+exit, stdout to /dev/null), median of N runs.\n"
+	printf "Wall time of one run (fork+exec+run+exit, stdout to /dev/null), median of N runs;\n"
+	printf "iogroup, the walk and the empty program take turns, one run each (tests/bench/tbench.c).\n"
 	printf "Sizes below the boot size: devices removed through sysfs `remove` (the groups are gone\n"
 	printf "for every tool alike). tests/list_agree.sh (in `make check`) checks the three agree.\n\n"
 	printf "| groups | `iogroup list -j` | C sysfs walk | shell loop | empty program | walk / iogroup | shell / iogroup |\n"
