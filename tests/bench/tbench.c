@@ -70,10 +70,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < ncmd; k++) {
 			long long t0 = now_ns();
+			int err = posix_spawnp(&pid, cmd[k][0], &fa, NULL,
+					       cmd[k], environ);
 
-			if (posix_spawnp(&pid, cmd[k][0], &fa, NULL, cmd[k],
-					 environ)) {
-				perror("tbench: spawn");
+			if (err) {
+				/* posix_spawn returns its error, not errno */
+				fprintf(stderr, "tbench: %s: %s\n", cmd[k][0],
+					strerror(err));
 				return 1;
 			}
 			if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
