@@ -478,6 +478,18 @@ static struct iogroup_veto iogroup_vetoes[] = {
  */
 static DEFINE_MUTEX(iogroup_veto_lock);
 static unsigned int iogroup_veto_users;
+/*
+ * Armed: every kprobe of the veto enabled.  The last user's release leaves
+ * it armed for IOGROUP_VETO_LINGER: claims and releases that follow each
+ * other (a VM manager's detach and claim, a restart) then patch the
+ * kernel's text once, not twice per claim, and no probe runs through
+ * pci_dma_configure() while its call site is being rewritten for the
+ * next one.  Lingering, it vetoes nothing: no claim needs it.
+ */
+static bool iogroup_veto_armed;
+#define IOGROUP_VETO_LINGER	HZ
+static void iogroup_veto_linger_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(iogroup_veto_linger, iogroup_veto_linger_fn);
 
 static void iogroup_veto_disable(size_t n)
 {
@@ -506,7 +518,8 @@ int iogroup_veto_arm(const char **sym)
 		ret = -ENODEV;
 		goto out;
 	}
-	if (iogroup_veto_users) {
+	if (iogroup_veto_users || iogroup_veto_armed) {
+		/* the linger work disarms nothing while there is a user */
 		iogroup_veto_users++;
 		goto out;
 	}
@@ -521,6 +534,7 @@ int iogroup_veto_arm(const char **sym)
 		}
 	}
 	iogroup_veto_users = 1;
+	iogroup_veto_armed = true;
 out:
 	mutex_unlock(&iogroup_veto_lock);
 	return ret;
@@ -529,13 +543,26 @@ out:
 /**
  * iogroup_veto_disarm() - one user less; the last one disarms the veto
  *
- * Process context, may sleep.  A handler already running finishes.
+ * Process context.  The veto is disarmed IOGROUP_VETO_LINGER later, if no
+ * claim needed it again meanwhile.
  */
 void iogroup_veto_disarm(void)
 {
 	mutex_lock(&iogroup_veto_lock);
 	if (!WARN_ON_ONCE(!iogroup_veto_users) && !--iogroup_veto_users)
+		mod_delayed_work(system_wq, &iogroup_veto_linger,
+				 IOGROUP_VETO_LINGER);
+	mutex_unlock(&iogroup_veto_lock);
+}
+
+/* A handler already running finishes; the kprobes core waits for it. */
+static void iogroup_veto_linger_fn(struct work_struct *work)
+{
+	mutex_lock(&iogroup_veto_lock);
+	if (iogroup_veto_armed && !iogroup_veto_users) {
 		iogroup_veto_disable(ARRAY_SIZE(iogroup_vetoes));
+		iogroup_veto_armed = false;
+	}
 	mutex_unlock(&iogroup_veto_lock);
 }
 
@@ -650,6 +677,9 @@ void iogroup_hooks_exit(void)
 	int nrp = 0, nkp = 0;
 	size_t i;
 
+	/* the claims are gone: disarm now, not after the linger */
+	cancel_delayed_work_sync(&iogroup_veto_linger);
+	iogroup_veto_linger_fn(NULL);
 	/*
 	 * In batches: one RCU grace period for all instead of one each,
 	 * which is most of the time an unload takes on a busy machine.
