@@ -482,9 +482,8 @@ static unsigned int iogroup_veto_users;
  * Armed: every kprobe of the veto enabled.  The last user's release leaves
  * it armed for IOGROUP_VETO_LINGER: claims and releases that follow each
  * other (a VM manager's detach and claim, a restart) then patch the
- * kernel's text once, not twice per claim, and no probe runs through
- * pci_dma_configure() while its call site is being rewritten for the
- * next one.  Lingering, it vetoes nothing: no claim needs it.
+ * kernel's text once, not twice per claim.  Lingering, it vetoes nothing:
+ * no claim needs it.
  */
 static bool iogroup_veto_armed;
 #define IOGROUP_VETO_LINGER	HZ
