@@ -6,7 +6,8 @@
 # exit codes and messages with the documented contract; events seen by
 # `iogroup watch -j` with the sysfs writes that caused them.
 #
-# Helpers next to this script: lib.sh, ktap.sh, jsonq, asuser, sysfswrite.
+# Helpers next to this script: lib.sh, ktap.sh, jsonq, asuser, sysfswrite,
+# completion-iogroup (completion/iogroup).
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -15,7 +16,7 @@ WATCH_PID=
 RESTORE_NIC=
 RESTORE_OVERRIDE=
 
-NTESTS=17
+NTESTS=18
 ktap_plan $NTESTS
 need_cli $NTESTS "cli test"
 ktap_diag "CLI: $IOGROUP"
@@ -598,6 +599,43 @@ t_detach_reattach() {
 	fi
 }
 
+# The bash completion offers this system's groups and devices, as sysfs
+# lists them, and follows a prefix.
+t_completion_live() {
+	_comp=$HERE/completion-iogroup
+	[ -x /bin/bash ] || { skip "no bash in this system"; return; }
+	[ -r "$_comp" ] || { fail "$_comp missing"; return; }
+	{
+		ls /sys/kernel/iommu_groups
+		ls /sys/kernel/iommu_groups/*/devices
+	} | grep -v -e '^$' -e ':$' | sort >"$T/comp.want"
+	[ -s "$T/comp.want" ] || { fail "no IOMMU groups in sysfs"; return; }
+	# complete CMD WORD: the completions of "iogroup CMD WORD", sorted
+	cat >"$T/comp.bash" <<-'EOS'
+		. "$1"
+		COMP_WORDS=(iogroup "$2" "$3")
+		COMP_CWORD=2
+		COMP_LINE="iogroup $2 $3"
+		COMP_POINT=${#COMP_LINE}
+		_iogroup iogroup "$3" "$2"
+		printf '%s\n' "${COMPREPLY[@]}" | sort
+	EOS
+	for _c in show claim release detach reattach; do
+		/bin/bash "$T/comp.bash" "$_comp" "$_c" "" >"$T/comp.got" ||
+			{ fail "bash completion of 'iogroup $_c ' failed"; return; }
+		cmp -s "$T/comp.want" "$T/comp.got" ||
+			fail "'iogroup $_c ': completion offers $(wc -l <"$T/comp.got") words, sysfs lists $(wc -l <"$T/comp.want"): $(diff "$T/comp.want" "$T/comp.got" | grep '^[<>]' | head -n 4 | tr '\n' ' ')"
+	done
+	# a device's bus prefix: exactly the devices that start with it
+	_dev=$(grep : "$T/comp.want" | head -n 1)
+	_pre=$(echo "$_dev" | cut -c1-9)
+	grep "^$_pre" "$T/comp.want" >"$T/comp.want2"
+	/bin/bash "$T/comp.bash" "$_comp" show "$_pre" >"$T/comp.got2"
+	cmp -s "$T/comp.want2" "$T/comp.got2" ||
+		fail "'iogroup show $_pre': got $(tr '\n' ' ' <"$T/comp.got2"), want $(tr '\n' ' ' <"$T/comp.want2")"
+	ktap_diag "completion: $(wc -l <"$T/comp.want") groups and devices; '$_pre' gives $(wc -l <"$T/comp.got2")"
+}
+
 # check stays clean after all that.
 t_check_after() {
 	cmd_ok "iogroup check after the tests" "$IOGROUP" check
@@ -628,5 +666,6 @@ ktap_run "claim and release" t_claim_release
 ktap_run "claim --unbind --restore -- COMMAND" t_claim_command
 ktap_run "claim -- COMMAND dies with iogroup" t_claim_sigkill
 ktap_run "detach and reattach a multi-device group" t_detach_reattach
+ktap_run "bash completion offers the live groups and devices" t_completion_live
 ktap_run "check and list after the tests" t_check_after
 ktap_finish
