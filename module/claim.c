@@ -7,10 +7,11 @@
  * DMA-API drivers if asked to, then takes DMA ownership of the group, which
  * switches it to a domain that blocks all DMA.  No driver can slip in
  * between.  Where the kernel's DMA ownership refuses those drivers by itself
- * (5.19+), the veto is needed, and armed, only while a claim unbinds them;
- * on 5.10 it is armed while any claim is held.  Releasing gives ownership
- * back (the default domain returns), disarms the veto and, if asked to,
- * probes the unbound devices again.
+ * (5.19+), a claim needs the veto only while it unbinds them; on 5.10 while
+ * it is held.  The first claim that needs it arms it, and it stays armed
+ * until unload (hooks.c), vetoing only claimed groups.  Releasing gives
+ * ownership back (the default domain returns), drops the claim's use of
+ * the veto and, if asked to, probes the unbound devices again.
  *
  * A claim belongs to the netlink socket that made it unless it is
  * persistent: the NETLINK_URELEASE notifier sees the socket close (exit,
@@ -57,7 +58,7 @@ struct iogroup_claim {
 	bool persistent;
 	bool restore;
 	bool owned;			/* claimed: the unbound list is complete */
-	bool vetoing;			/* holds the veto armed */
+	bool vetoing;			/* a user of the veto */
 	unsigned long flags;		/* IOGROUP_CLAIM_* bits */
 	struct mutex own_lock;		/* taking, giving back DMA ownership */
 	refcount_t ref;			/* iogroup_claims', the notifier's */
@@ -462,7 +463,7 @@ static bool iogroup_claim_unown(struct iogroup_claim *c, bool gone)
 	return held;
 }
 
-/* The claim no longer needs the veto armed.  iogroup_claim_lock held. */
+/* The claim no longer needs the veto.  iogroup_claim_lock held. */
 static void iogroup_claim_unveto(struct iogroup_claim *c)
 {
 	if (c->vetoing) {

@@ -469,26 +469,26 @@ static struct iogroup_veto iogroup_vetoes[] = {
 
 /*
  * The veto sits on a function every driver probe goes through and changes
- * the instruction pointer there.  It is registered at load, so that a
- * kernel where it cannot be is refused then, but armed only while a claim
- * needs it (IOGROUP_VETO_WHILE_CLAIMED): the rest of the time no probe of
- * any driver passes through it, and the function stays free for the other
- * IP-modifying ftrace users (livepatch).  The lock orders arming against
- * disarming; the count is of the claims that need it.
+ * the instruction pointer there.  It is registered disarmed at load, so
+ * that a kernel where it cannot be is refused then, and armed by the first
+ * claim that needs it (IOGROUP_VETO_WHILE_CLAIMED says which do).  Until
+ * then no driver probe passes through it, and the function stays free for
+ * the other IP-modifying ftrace users (livepatch).
+ *
+ * Once armed it stays armed until the module unloads; with no claim it
+ * vetoes nothing, for the price of one ftrace call per driver probe.
+ * Arming and disarming rewrite the kernel's text at a call site that
+ * probes on other CPUs run through.  When every claim armed and disarmed
+ * it, 6.12 guests under QEMU's TCG oopsed within minutes of a soak of
+ * claims against binds: a probe jumped to address 0 from that call site,
+ * never on a kernel whose veto stayed armed.  Whatever the cause (the
+ * kernel's ftrace updates or the emulator's), the text is now patched once
+ * per load, not twice per claim.  The lock orders the first arming against
+ * concurrent claims; the count is of the claims that need the veto.
  */
 static DEFINE_MUTEX(iogroup_veto_lock);
 static unsigned int iogroup_veto_users;
-/*
- * Armed: every kprobe of the veto enabled.  The last user's release leaves
- * it armed for IOGROUP_VETO_LINGER: claims and releases that follow each
- * other (a VM manager's detach and claim, a restart) then patch the
- * kernel's text once, not twice per claim.  Lingering, it vetoes nothing:
- * no claim needs it.
- */
-static bool iogroup_veto_armed;
-#define IOGROUP_VETO_LINGER	HZ
-static void iogroup_veto_linger_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(iogroup_veto_linger, iogroup_veto_linger_fn);
+static bool iogroup_veto_armed;	/* every kprobe of the veto enabled */
 
 static void iogroup_veto_disable(size_t n)
 {
@@ -501,7 +501,7 @@ static void iogroup_veto_disable(size_t n)
  * iogroup_veto_arm() - make sure the veto is armed, for one more user
  * @sym: set to the function that could not be probed, on error
  *
- * Process context, may sleep (kernel text is patched on the first user).
+ * Process context, may sleep (kernel text is patched the first time).
  * When it returns, every later call of the vetoed functions sees the veto.
  *
  * Return: 0 or a negative errno (-ENODEV: the hooks are not registered).
@@ -517,8 +517,7 @@ int iogroup_veto_arm(const char **sym)
 		ret = -ENODEV;
 		goto out;
 	}
-	if (iogroup_veto_users || iogroup_veto_armed) {
-		/* the linger work disarms nothing while there is a user */
+	if (iogroup_veto_armed) {
 		iogroup_veto_users++;
 		goto out;
 	}
@@ -532,7 +531,7 @@ int iogroup_veto_arm(const char **sym)
 			goto out;
 		}
 	}
-	iogroup_veto_users = 1;
+	iogroup_veto_users++;
 	iogroup_veto_armed = true;
 out:
 	mutex_unlock(&iogroup_veto_lock);
@@ -540,28 +539,17 @@ out:
 }
 
 /**
- * iogroup_veto_disarm() - one user less; the last one disarms the veto
+ * iogroup_veto_disarm() - one user less
  *
- * Process context.  The veto is disarmed IOGROUP_VETO_LINGER later, if no
- * claim needed it again meanwhile.
+ * Process context.  The veto stays armed, vetoing only the groups still
+ * claimed (iogroup_vetoed()), until iogroup_hooks_exit().
  */
 void iogroup_veto_disarm(void)
 {
 	mutex_lock(&iogroup_veto_lock);
-	if (!WARN_ON_ONCE(!iogroup_veto_users) && !--iogroup_veto_users)
-		mod_delayed_work(system_wq, &iogroup_veto_linger,
-				 IOGROUP_VETO_LINGER);
-	mutex_unlock(&iogroup_veto_lock);
-}
-
-/* A handler already running finishes; the kprobes core waits for it. */
-static void iogroup_veto_linger_fn(struct work_struct *work)
-{
-	mutex_lock(&iogroup_veto_lock);
-	if (iogroup_veto_armed && !iogroup_veto_users) {
-		iogroup_veto_disable(ARRAY_SIZE(iogroup_vetoes));
-		iogroup_veto_armed = false;
-	}
+	WARN_ON_ONCE(!iogroup_veto_users);
+	if (iogroup_veto_users)
+		iogroup_veto_users--;
 	mutex_unlock(&iogroup_veto_lock);
 }
 
@@ -676,9 +664,6 @@ void iogroup_hooks_exit(void)
 	int nrp = 0, nkp = 0;
 	size_t i;
 
-	/* the claims are gone: disarm now, not after the linger */
-	cancel_delayed_work_sync(&iogroup_veto_linger);
-	iogroup_veto_linger_fn(NULL);
 	/*
 	 * In batches: one RCU grace period for all instead of one each,
 	 * which is most of the time an unload takes on a busy machine.
@@ -695,6 +680,7 @@ void iogroup_hooks_exit(void)
 	}
 	if (nkp)
 		unregister_kprobes(kps, nkp);
+	iogroup_veto_armed = false;
 	for (i = 0; i < ARRAY_SIZE(iogroup_hooks); i++) {
 		if (!iogroup_hooks[i].registered)
 			continue;
