@@ -147,6 +147,16 @@ if [ -w $KPROBES ]; then
 	wait $W 2>/dev/null
 	echo 1 >$KPROBES
 	iogroup check >/dev/null 2>&1
+	# The same once a claim has armed the veto, which then stays armed
+	# until unload: one more IP-modifying kprobe that every probe passes.
+	iogroup claim "$(group_of "$EDU_CLAIM")" --unbind -- true >/dev/null 2>&1 ||
+		die "claim --unbind of $EDU_CLAIM failed"
+	VETO_STATE=$(grep -E '  k  (pci_dma_configure|driver_probe_device)\+' \
+		/sys/kernel/debug/kprobes/list | grep -q DISABLED && echo disarmed || echo armed)
+	say kprobes_veto veto="$VETO_STATE" \
+		$(m kprobes_veto $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
+	echo 1 >$KPROBES
+	iogroup check >/dev/null 2>&1
 else
 	diag "no $KPROBES: the kprobes' share is not measured"
 fi

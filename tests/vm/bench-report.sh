@@ -67,6 +67,7 @@ $2 == "probe" && kv($0, "iogroup") == "loaded" {
 }
 $2 == "kprobes" { kprobes = $0 }
 $2 == "kprobes_watch" { kwatch = $0 }
+$2 == "kprobes_veto" { kveto = $0 }
 $2 == "floor" { floor = $0 }
 $2 == "probe" && kv($0, "iogroup") == "unloaded" {
 	pu[++npu] = kv($0, "median"); ru[kv($0, "round")] = kv($0, "median")
@@ -153,6 +154,11 @@ END {
 		printf "\nThe same with a watcher listening (`iogroup watch` on the other CPU), the events then\n"
 		printf "gathering for %s us (`event_watch_us`) instead of 10 ms: armed adds %s. %s\n", \
 			kv(kwatch, "watch_us"), added(kwatch), switched(kwatch, "disarmed", "armed")
+	}
+	if (kveto != "") {
+		printf "\nThe same after a claim that unbound drivers, with the veto (an IP-modifying kprobe on\n"
+		printf "the bus%ss `dma_configure()`) %s, as it stays until unload: armed adds %s. %s\n", \
+			"\047", kv(kveto, "veto"), added(kveto), switched(kveto, "disarmed", "armed")
 	}
 	if (floor != "") {
 		printf "\nThe floor of the design: no module, the kernel%ss own probes (tracefs `kprobe_events`,\n", "\047"
