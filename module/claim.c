@@ -58,7 +58,6 @@ struct iogroup_claim {
 	bool persistent;
 	bool restore;
 	bool owned;			/* claimed: the unbound list is complete */
-	bool vetoing;			/* a user of the veto */
 	unsigned long flags;		/* IOGROUP_CLAIM_* bits */
 	struct mutex own_lock;		/* taking, giving back DMA ownership */
 	refcount_t ref;			/* iogroup_claims', the notifier's */
@@ -463,15 +462,6 @@ static bool iogroup_claim_unown(struct iogroup_claim *c, bool gone)
 	return held;
 }
 
-/* The claim no longer needs the veto.  iogroup_claim_lock held. */
-static void iogroup_claim_unveto(struct iogroup_claim *c)
-{
-	if (c->vetoing) {
-		c->vetoing = false;
-		iogroup_veto_disarm();
-	}
-}
-
 /*
  * Undo a claim: ownership, veto, drivers.  iogroup_claim_lock held.  The
  * veto, the notifier and dumps may still be looking at the claim: it is
@@ -483,7 +473,6 @@ static void iogroup_claim_drop(struct iogroup_claim *c, bool probe)
 {
 	iogroup_claim_unown(c, false);
 	hash_del_rcu(&c->node);
-	iogroup_claim_unveto(c);
 	if (probe && !list_empty(&c->unbound)) {
 		/* drivers come back once no veto can be seen any more */
 		synchronize_rcu();
@@ -579,7 +568,7 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 		goto err_free;
 
 	/* arm the veto, publish the claim so the hooks know it is ours */
-	if (unbind || IOGROUP_VETO_WHILE_CLAIMED) {
+	if (unbind || IOGROUP_VETO_EVERY_CLAIM) {
 		ret = iogroup_veto_arm(&sym);
 		if (ret) {
 			iogroup_errmsg(extack, "cannot arm the veto on %s(): %d",
@@ -587,7 +576,6 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 			iommu_group_put(c->grp);
 			goto err_free;
 		}
-		c->vetoing = true;
 	}
 	hash_add_rcu(iogroup_claims, &c->node, id);
 	/*
@@ -612,9 +600,6 @@ int iogroup_claim(u32 id, u32 flags, u32 portid,
 		if (ret != -EPERM || !unbind || tries == 3)
 			break;
 	}
-	/* owned: from here the kernel refuses the drivers (5.19+) */
-	if (!IOGROUP_VETO_WHILE_CLAIMED)
-		iogroup_claim_unveto(c);
 	if (ret && test_bit(IOGROUP_CLAIM_GONE, &c->flags)) {
 		iogroup_errmsg(extack, "the last device of group %u is being removed",
 			       id);

@@ -471,7 +471,7 @@ static struct iogroup_veto iogroup_vetoes[] = {
  * The veto sits on a function every driver probe goes through and changes
  * the instruction pointer there.  It is registered disarmed at load, so
  * that a kernel where it cannot be is refused then, and armed by the first
- * claim that needs it (IOGROUP_VETO_WHILE_CLAIMED says which do).  Until
+ * claim that needs it (IOGROUP_VETO_EVERY_CLAIM says which do).  Until
  * then no driver probe passes through it, and the function stays free for
  * the other IP-modifying ftrace users (livepatch).
  *
@@ -484,10 +484,9 @@ static struct iogroup_veto iogroup_vetoes[] = {
  * never on a kernel whose veto stayed armed.  Whatever the cause (the
  * kernel's ftrace updates or the emulator's), the text is now patched once
  * per load, not twice per claim.  The lock orders the first arming against
- * concurrent claims; the count is of the claims that need the veto.
+ * concurrent claims.
  */
 static DEFINE_MUTEX(iogroup_veto_lock);
-static unsigned int iogroup_veto_users;
 static bool iogroup_veto_armed;	/* every kprobe of the veto enabled */
 
 static void iogroup_veto_disable(size_t n)
@@ -498,11 +497,13 @@ static void iogroup_veto_disable(size_t n)
 }
 
 /**
- * iogroup_veto_arm() - make sure the veto is armed, for one more user
+ * iogroup_veto_arm() - make sure the veto is armed
  * @sym: set to the function that could not be probed, on error
  *
  * Process context, may sleep (kernel text is patched the first time).
- * When it returns, every later call of the vetoed functions sees the veto.
+ * When it returns, every later call of the vetoed functions sees the veto,
+ * which refuses the groups that iogroup_vetoed() names, until
+ * iogroup_hooks_exit().
  *
  * Return: 0 or a negative errno (-ENODEV: the hooks are not registered).
  */
@@ -517,10 +518,8 @@ int iogroup_veto_arm(const char **sym)
 		ret = -ENODEV;
 		goto out;
 	}
-	if (iogroup_veto_armed) {
-		iogroup_veto_users++;
+	if (iogroup_veto_armed)
 		goto out;
-	}
 	for (i = 0; i < ARRAY_SIZE(iogroup_vetoes); i++) {
 		if (!iogroup_vetoes[i].registered)
 			continue;
@@ -531,26 +530,10 @@ int iogroup_veto_arm(const char **sym)
 			goto out;
 		}
 	}
-	iogroup_veto_users++;
 	iogroup_veto_armed = true;
 out:
 	mutex_unlock(&iogroup_veto_lock);
 	return ret;
-}
-
-/**
- * iogroup_veto_disarm() - one user less
- *
- * Process context.  The veto stays armed, vetoing only the groups still
- * claimed (iogroup_vetoed()), until iogroup_hooks_exit().
- */
-void iogroup_veto_disarm(void)
-{
-	mutex_lock(&iogroup_veto_lock);
-	WARN_ON_ONCE(!iogroup_veto_users);
-	if (iogroup_veto_users)
-		iogroup_veto_users--;
-	mutex_unlock(&iogroup_veto_lock);
 }
 
 /* ---- registration ------------------------------------------------------ */

@@ -152,7 +152,6 @@ unsigned long iogroup_hooks_probe_missed(void);
 unsigned long iogroup_hooks_kprobe_missed(void);
 const char *iogroup_hooks_names(void);
 int iogroup_veto_arm(const char **sym);
-void iogroup_veto_disarm(void);
 bool iogroup_driver_manages_dma(struct device *dev, struct device_driver *drv);
 
 /* Implemented in claim.c. */

@@ -73,10 +73,10 @@ static inline int iogroup_compat_probe_errno(int ret, bool bound)
 #define IOGROUP_VETO_REPORTS 0	/* really_probe()'s hook sees -EBUSY */
 /*
  * Once a claim holds DMA ownership the kernel refuses kernel DMA-API
- * drivers itself (iommu_device_use_default_domain(): -EBUSY): the veto is
- * armed only while a claim unbinds a group's drivers, before it owns it.
+ * drivers itself (iommu_device_use_default_domain(): -EBUSY): only a claim
+ * that unbinds a group's drivers needs the veto, until it owns the group.
  */
-#define IOGROUP_VETO_WHILE_CLAIMED 0
+#define IOGROUP_VETO_EVERY_CLAIM 0
 
 /* dma_configure(dev), with dev->driver set by really_probe() */
 static inline struct device *
@@ -171,8 +171,8 @@ static inline bool iogroup_compat_driver_allowed(const char *name)
 #define IOGROUP_VETO_SYMBOL "driver_probe_device"
 #define IOGROUP_VETO_SYMBOL2 NULL
 #define IOGROUP_VETO_REPORTS 1
-/* Nothing else refuses them: the veto is armed while any claim is held. */
-#define IOGROUP_VETO_WHILE_CLAIMED 1
+/* Nothing else refuses them: every claim needs the veto while it is held. */
+#define IOGROUP_VETO_EVERY_CLAIM 1
 
 static inline struct device *
 iogroup_compat_veto_args(struct pt_regs *regs, struct device_driver **drv)

@@ -152,7 +152,12 @@ if [ -w $KPROBES ]; then
 	iogroup claim "$(group_of "$EDU_CLAIM")" --unbind -- true >/dev/null 2>&1 ||
 		die "claim --unbind of $EDU_CLAIM failed"
 	VETO_STATE=$(grep -E '  k  (pci_dma_configure|driver_probe_device)\+' \
-		/sys/kernel/debug/kprobes/list | grep -q DISABLED && echo disarmed || echo armed)
+		/sys/kernel/debug/kprobes/list)
+	case $VETO_STATE in
+	"") VETO_STATE=absent ;;
+	*"[DISABLED]"*) VETO_STATE=disarmed ;;
+	*) VETO_STATE=armed ;;
+	esac
 	say kprobes_veto veto="$VETO_STATE" \
 		$(m kprobes_veto $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
 	echo 1 >$KPROBES
