@@ -479,12 +479,12 @@ static struct iogroup_veto iogroup_vetoes[] = {
  * vetoes nothing, for the price of one ftrace call per driver probe.
  * Arming and disarming rewrite the kernel's text at a call site that
  * probes on other CPUs run through.  When every claim armed and disarmed
- * it, 6.12 guests under QEMU's TCG oopsed within minutes of a soak of
- * claims against binds: a probe jumped to address 0 from that call site,
- * never on a kernel whose veto stayed armed.  Whatever the cause (the
- * kernel's ftrace updates or the emulator's), the text is now patched once
- * per load, not twice per claim.  The lock orders the first arming against
- * concurrent claims.
+ * it, a soak of claims against binds on 6.12 under QEMU's TCG oopsed in
+ * one run of three: a probe jumped to address 0 on its way into that call
+ * site.  With the veto left armed two such runs were clean.  Whatever the
+ * cause (the kernel's ftrace updates or the emulator's), the text is now
+ * patched once per load, not twice per claim.  The lock orders the first
+ * arming against concurrent claims.
  */
 static DEFINE_MUTEX(iogroup_veto_lock);
 static bool iogroup_veto_armed;	/* every kprobe of the veto enabled */
