@@ -10,8 +10,9 @@
  * (5.19+), a claim needs the veto only while it unbinds them; on 5.10 while
  * it is held.  The first claim that needs it arms it, and it stays armed
  * until unload (hooks.c), vetoing only claimed groups.  Releasing gives
- * ownership back (the default domain returns), drops the claim's use of
- * the veto and, if asked to, probes the unbound devices again.
+ * ownership back (the default domain returns), unpublishes the claim, which
+ * ends the veto on its group, and, if asked to, probes the unbound devices
+ * again.
  *
  * A claim belongs to the netlink socket that made it unless it is
  * persistent: the NETLINK_URELEASE notifier sees the socket close (exit,
