@@ -18,7 +18,8 @@
  *   cycles switch FILE BDF DRIVER PAIRS
  *	bind+unbind cycles as above with FILE (a debugfs or tracefs switch)
  *	written 1 and 0 in turn, PAIRS blocks of 10 cycles each way: on_ and
- *	off_ median and p90 of a cycle.
+ *	off_ median and p90 of a cycle, and each pair's ratio of its blocks'
+ *	medians, on / off.
  *   cycles event BDF DRIVER N
  *	N binds of BDF to DRIVER (and unbinds): for each, the time from the
  *	bind write returning to the arrival of iogroup's DEVICE_BOUND event
@@ -95,25 +96,42 @@ static int cmd_bind(const char *bdf, const char *drv, int n)
  * Bind+unbind cycles with a switch on and off: PAIRS times 10 cycles each
  * way, the order alternating, the 2 cycles after each switch not counted
  * (TCG translates the patched code again).  Blocks of 10 take a few ms:
- * a change of the host's speed falls on both sides alike.
+ * a change of the host's speed falls on both sides alike.  Each pair of
+ * blocks, measured within milliseconds, also gives one ratio: the median
+ * of its on block over that of its off block (ratios=, for the report's
+ * interval of their median).
  */
+#define SWITCH_BLOCK	10
+#define SWITCH_WARMUP	2
+
+static long long block_median(const long long *t)
+{
+	long long b[SWITCH_BLOCK];
+
+	memcpy(b, t, sizeof(b));
+	return pct(b, SWITCH_BLOCK, 50);
+}
+
 static int cmd_switch(const char *file, const char *bdf, const char *drv,
 		      int pairs)
 {
-	long long *on = calloc(pairs * 10, sizeof(*on));
-	long long *off = calloc(pairs * 10, sizeof(*off));
+	long long *on = calloc(pairs * SWITCH_BLOCK, sizeof(*on));
+	long long *off = calloc(pairs * SWITCH_BLOCK, sizeof(*off));
+	double *ratio = calloc(pairs, sizeof(*ratio));
 	int non = 0, noff = 0;
 
+	if (!on || !off || !ratio)
+		die("calloc", ENOMEM);
 	bind_paths(drv);
 	for (int p = 0; p < pairs; p++) {
 		for (int k = 0; k < 2; k++) {
 			int st = (p + k) % 2 == 0;
 
 			sysfs_write(file, st ? "1" : "0");
-			for (int i = 0; i < 12; i++) {
+			for (int i = 0; i < SWITCH_WARMUP + SWITCH_BLOCK; i++) {
 				long long t = bind_cycle(bdf);
 
-				if (i < 2)
+				if (i < SWITCH_WARMUP)
 					continue;
 				if (st)
 					on[non++] = t;
@@ -121,10 +139,18 @@ static int cmd_switch(const char *file, const char *bdf, const char *drv,
 					off[noff++] = t;
 			}
 		}
+		ratio[p] = (double)block_median(on + non - SWITCH_BLOCK) /
+			   block_median(off + noff - SWITCH_BLOCK);
 	}
-	printf("cycles=%d on_median=%lld on_p90=%lld off_median=%lld off_p90=%lld\n",
+	printf("cycles=%d on_median=%lld on_p90=%lld off_median=%lld off_p90=%lld ratios=",
 	       non, pct(on, non, 50), pct(on, non, 90), pct(off, noff, 50),
 	       pct(off, noff, 90));
+	for (int p = 0; p < pairs; p++)
+		printf("%s%.4f", p ? "," : "", ratio[p]);
+	printf("\n");
+	free(on);
+	free(off);
+	free(ratio);
 	return 0;
 }
 
