@@ -128,14 +128,8 @@ done
 # loading or unloading in between.  The shadow misses the disarmed
 # cycles' binds; `iogroup check` brings it back.
 # 200 pairs of blocks: about 5,000 cycles, a few seconds, and an interval
-# of the pairs' median a few points wide.  The veto's row switches an
-# IP-modifying kprobe too, whose text iogroup itself patches once per load
-# (module/hooks.c): 60 pairs there.  One run with 200 pairs in every row
-# stopped after that row (in the re-arming, the unload or the floor), both
-# vCPUs busy and the quiet console silent; 14 loops of the same steps in
-# the test VM, console verbose, did not stop.  Cause not known.
+# of the pairs' median a few points wide.
 SWITCH_PAIRS=200
-VETO_PAIRS=60
 load_ready
 KPROBES=/sys/kernel/debug/kprobes/enabled
 [ -e $KPROBES ] || mount -t debugfs none /sys/kernel/debug
@@ -167,7 +161,7 @@ if [ -w $KPROBES ]; then
 	*) VETO_STATE=armed ;;
 	esac
 	say kprobes_veto veto="$VETO_STATE" \
-		$(m kprobes_veto $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $VETO_PAIRS)
+		$(m kprobes_veto $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
 	echo 1 >$KPROBES
 	iogroup check >/dev/null 2>&1
 else
@@ -186,31 +180,33 @@ TRACING=/sys/kernel/tracing
 RELEASE_PROBE="p:iogfloor/release device_unbind_cleanup"
 grep -q " device_unbind_cleanup\$" /proc/kallsyms ||
 	RELEASE_PROBE="r:iogfloor/release __device_release_driver"
-if echo "r:iogfloor/probe really_probe" >>$TRACING/kprobe_events &&
-   echo "$RELEASE_PROBE" >>$TRACING/kprobe_events; then
-	echo 0 >$TRACING/tracing_on
-	say floor $(m floor $PIN "$CYCLES" switch $TRACING/events/iogfloor/enable \
-		"$EDU_BIND" pci-stub $SWITCH_PAIRS)
-	echo 0 >$TRACING/events/iogfloor/enable
-	echo 1 >$TRACING/tracing_on
-else
-	diag "no kprobe_events: the design's floor is not measured"
-fi
-echo "-:iogfloor/probe" >>$TRACING/kprobe_events 2>/dev/null
-echo "-:iogfloor/release" >>$TRACING/kprobe_events 2>/dev/null
+# Without record-cmd: else every switch of the events also registers and
+# unregisters the scheduler's tracepoints (the comm cache), more text to
+# patch than the probes' own and a cost on every context switch while on.
+# Under TCG that patching once hung the VM (the CPU patching waited for the
+# other, looping in the int3 handler, to take the sync IPI; no module
+# loaded).
+floor_row() {	# floor_row WHAT PROBE: PROBE and RELEASE_PROBE switched
+	if echo "$2" >>$TRACING/kprobe_events &&
+	   echo "$RELEASE_PROBE" >>$TRACING/kprobe_events; then
+		echo 0 >$TRACING/tracing_on
+		echo 0 >$TRACING/options/record-cmd
+		say "$1" $(m "$1" $PIN "$CYCLES" switch $TRACING/events/iogfloor/enable \
+			"$EDU_BIND" pci-stub $SWITCH_PAIRS)
+		echo 0 >$TRACING/events/iogfloor/enable
+		echo 1 >$TRACING/options/record-cmd
+		echo 1 >$TRACING/tracing_on
+	else
+		diag "no kprobe_events: $1 is not measured"
+	fi
+	echo "-:iogfloor/probe" >>$TRACING/kprobe_events 2>/dev/null
+	echo "-:iogfloor/release" >>$TRACING/kprobe_events 2>/dev/null
+}
+floor_row floor "r:iogfloor/probe really_probe"
 # The same with entry probes only: driver_bound() (a bind's success, no
 # return value needed) instead of the return probe on really_probe(),
 # which iogroup needs for a failed probe's errno.  What that errno costs.
-if echo "p:iogfloor/probe driver_bound" >>$TRACING/kprobe_events &&
-   echo "$RELEASE_PROBE" >>$TRACING/kprobe_events; then
-	echo 0 >$TRACING/tracing_on
-	say floor_entry $(m floor_entry $PIN "$CYCLES" switch $TRACING/events/iogfloor/enable \
-		"$EDU_BIND" pci-stub $SWITCH_PAIRS)
-	echo 0 >$TRACING/events/iogfloor/enable
-	echo 1 >$TRACING/tracing_on
-fi
-echo "-:iogfloor/probe" >>$TRACING/kprobe_events 2>/dev/null
-echo "-:iogfloor/release" >>$TRACING/kprobe_events 2>/dev/null
+floor_row floor_entry "p:iogfloor/probe driver_bound"
 load_ready
 echo >"/sys/bus/pci/devices/$EDU_BIND/driver_override"
 
