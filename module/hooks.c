@@ -481,10 +481,12 @@ static struct iogroup_veto iogroup_vetoes[] = {
  * probes on other CPUs run through.  When every claim armed and disarmed
  * it, a soak of claims against binds on 6.12 under QEMU's TCG oopsed in
  * one run of three: a probe jumped to address 0 on its way into that call
- * site.  With the veto left armed two such runs were clean.  Whatever the
- * cause (the kernel's ftrace updates or the emulator's), the text is now
- * patched once per load, not twice per claim.  The lock orders the first
- * arming against concurrent claims.
+ * site.  With the veto left armed two such runs were clean.  The kernel's
+ * own text patching has since hung such a guest with no iogroup loaded (a
+ * CPU looping on the patch's int3, interrupts off, never taking the sync
+ * IPI: README, Performance).  Whatever the cause, the text is now patched
+ * once per load, not twice per claim.  The lock orders the first arming
+ * against concurrent claims.
  */
 static DEFINE_MUTEX(iogroup_veto_lock);
 static bool iogroup_veto_armed;	/* every kprobe of the veto enabled */

@@ -22,7 +22,7 @@ diag() { echo "# $*"; }
 die() { echo "# bench: $*" >&2; kill -TERM $$; exit 1; }
 # m WHAT CMD...: CMD's output, or stop the bench (no "BENCH done")
 m() {
-	_w=$1
+	_r=$1
 	shift
 	_o=$("$@") || die "$_w failed: $*"
 	echo "$_o"
@@ -133,22 +133,26 @@ SWITCH_PAIRS=200
 load_ready
 KPROBES=/sys/kernel/debug/kprobes/enabled
 [ -e $KPROBES ] || mount -t debugfs none /sys/kernel/debug
-if [ -w $KPROBES ]; then
-	say kprobes $(m kprobes $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
+# kprobes_row WHAT [KEY=VALUE...]: one row switched on $KPROBES, then
+# everything armed again and the shadow brought back
+kprobes_row() {
+	_r=$1
+	shift
+	say "$_r" "$@" $(m "$_r" $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
 	echo 1 >$KPROBES
 	iogroup check >/dev/null 2>&1
+}
+if [ -w $KPROBES ]; then
+	kprobes_row kprobes
 	# The same with a watcher listening (`iogroup watch`, on the other
 	# CPU): the hook events then gather for event_watch_us, not
 	# event_batch_ms, so the worker and the watcher wake more often.
 	iogroup watch >/dev/null 2>&1 &
 	W=$!
 	sleep 1
-	say kprobes_watch watch_us="$(cat /sys/module/iogroup/parameters/event_watch_us)" \
-		$(m kprobes_watch $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
+	kprobes_row kprobes_watch watch_us="$(cat /sys/module/iogroup/parameters/event_watch_us)"
 	kill $W
 	wait $W 2>/dev/null
-	echo 1 >$KPROBES
-	iogroup check >/dev/null 2>&1
 	# The same once a claim has armed the veto, which then stays armed
 	# until unload: one more IP-modifying kprobe that every probe passes.
 	iogroup claim "$(group_of "$EDU_CLAIM")" --unbind -- true >/dev/null 2>&1 ||
@@ -160,10 +164,7 @@ if [ -w $KPROBES ]; then
 	*"[DISABLED]"*) VETO_STATE=disarmed ;;
 	*) VETO_STATE=armed ;;
 	esac
-	say kprobes_veto veto="$VETO_STATE" \
-		$(m kprobes_veto $PIN "$CYCLES" switch $KPROBES "$EDU_BIND" pci-stub $SWITCH_PAIRS)
-	echo 1 >$KPROBES
-	iogroup check >/dev/null 2>&1
+	kprobes_row kprobes_veto veto="$VETO_STATE"
 else
 	diag "no $KPROBES: the kprobes' share is not measured"
 fi

@@ -51,11 +51,12 @@ function switch_ci(l, res,   n, r, i, k) {
 	res["n"] = n
 	return 1
 }
-function switch_interval(l,   res) {
+# what switching on adds, with the interval of its pairs of blocks
+function share(l,   res) {
 	if (!switch_ci(l, res))
-		return ""
-	return sprintf(" (the %d pairs of blocks: median %+.1f%%, 95%% interval %+.1f%% to %+.1f%%)", \
-		res["n"], res["med"], res["lo"], res["hi"])
+		return added(l)
+	return sprintf("%s (the %d pairs of blocks: median %+.1f%%, 95%% interval %+.1f%% to %+.1f%%)", \
+		added(l), res["n"], res["med"], res["lo"], res["hi"])
 }
 # against the goal of < 5%, on that interval
 function switch_verdict(l,   res) {
@@ -179,8 +180,8 @@ END {
 	printf "into one speed, so its ratio is the estimate that survives it.\n"
 	if (kprobes != "") {
 		printf "\nThe kprobes%s share: the same loaded module with its kprobes disarmed and armed\n", "\047"
-		printf "(debugfs `kprobes/enabled`): armed adds %s%s. %s\n", \
-			added(kprobes), switch_interval(kprobes), switched(kprobes, "disarmed", "armed")
+		printf "(debugfs `kprobes/enabled`): armed adds %s. %s\n", \
+			share(kprobes), switched(kprobes, "disarmed", "armed")
 		printf "Each pair of blocks is measured within milliseconds, so this interval is narrower than\n"
 		printf "that of the rounds above, which a load or an unload separates by seconds. The loaded\n"
 		printf "module with its kprobes disarmed added nothing measurable to a cycle in earlier runs\n"
@@ -189,27 +190,27 @@ END {
 	}
 	if (kwatch != "") {
 		printf "\nThe same with a watcher listening (`iogroup watch` on the other CPU), the events then\n"
-		printf "gathering for %s us (`event_watch_us`) instead of 10 ms: armed adds %s%s. %s\n", \
-			kv(kwatch, "watch_us"), added(kwatch), switch_interval(kwatch), switched(kwatch, "disarmed", "armed")
+		printf "gathering for %s us (`event_watch_us`) instead of 10 ms: armed adds %s. %s\n", \
+			kv(kwatch, "watch_us"), share(kwatch), switched(kwatch, "disarmed", "armed")
 	}
 	if (kveto != "") {
 		printf "\nThe same after a claim that unbound drivers, with the veto (an IP-modifying kprobe on\n"
-		printf "the bus%ss `dma_configure()`) %s, as it stays until unload: armed adds %s%s. %s\n", \
-			"\047", kv(kveto, "veto"), added(kveto), switch_interval(kveto), switched(kveto, "disarmed", "armed")
+		printf "the bus%ss `dma_configure()`) %s, as it stays until unload: armed adds %s. %s\n", \
+			"\047", kv(kveto, "veto"), share(kveto), switched(kveto, "disarmed", "armed")
 	}
 	if (floor != "") {
 		printf "\nThe floor of the design: no module, the kernel%ss own probes (tracefs `kprobe_events`,\n", "\047"
-		printf "tracing off) of the kinds iogroup%ss hooks are, a return probe on `really_probe()` and\n", "\047"
-		printf "an entry probe on `device_unbind_cleanup()` (on 5.10 a return probe on\n"
-		printf "`__device_release_driver()`), enabled and disabled: they add %s%s.\n", \
-			added(floor), switch_interval(floor)
+		printf "tracing and its comm cache (`record-cmd`) off) of the kinds iogroup%ss hooks are, a\n", "\047"
+		printf "return probe on `really_probe()` and an entry probe on `device_unbind_cleanup()` (on\n"
+		printf "5.10 a return probe on `__device_release_driver()`), enabled and disabled: they add %s.\n", \
+			share(floor)
 		printf "%s What a shadow built on kprobes on probe and\n", switched(floor, "disabled", "enabled")
 		printf "remove pays here before it does anything; iogroup%ss handlers come on top.\n", "\047"
 	}
 	if (floor_entry != "") {
 		printf "\nThe same with entry probes only, on `driver_bound()` (a bind%ss success) instead of the\n", "\047"
 		printf "return probe on `really_probe()`, which iogroup needs for a failed probe%ss errno: they\n", "\047"
-		printf "add %s%s. %s\n", added(floor_entry), switch_interval(floor_entry), \
+		printf "add %s. %s\n", share(floor_entry), \
 			switched(floor_entry, "disabled", "enabled")
 	}
 
