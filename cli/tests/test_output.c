@@ -55,6 +55,27 @@ static json_object *get(json_object *o, const char *key)
 	return v;
 }
 
+/*
+ * @s is laid out as json-c prints the same document (what the CLI printed
+ * when it built json-c objects, and what scripts may have come to expect):
+ * JSON_C_TO_STRING_PRETTY, or the plain layout for one line, with '/'
+ * unescaped, and a newline at the end.
+ */
+static bool json_c_layout(const char *s, bool pretty)
+{
+	json_object *o = parse(s);
+	const char *j = json_object_to_json_string_ext(o,
+		(pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) |
+		JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t n = strlen(j);
+	bool same = j && strlen(s) == n + 1 && !memcmp(s, j, n) && s[n] == '\n';
+
+	if (!same)
+		fprintf(stderr, "not json-c's layout:\n%s\njson-c's:\n%s\n", s, j);
+	json_object_put(o);
+	return same;
+}
+
 static bool has(json_object *o, const char *key)
 {
 	return o && json_object_object_get_ex(o, key, NULL);
@@ -385,6 +406,7 @@ static void test_list(void)
 	g[1].viable = true;
 	g[1].owner.kind = IOGROUP_OWNER_KERNEL;
 	s = render(r_groups, &l, true);
+	CHECK(json_c_layout(s, true));
 	o = parse(s);
 	CHECK(json_object_is_type(o, json_type_array));
 	CHECK(json_object_array_length(o) == 2);
@@ -458,6 +480,7 @@ static void test_event(void)
 	e.err = 19;
 	s = render(r_event, &e, true);
 	CHECK(strchr(s, '\n') == s + strlen(s) - 1);	/* one line */
+	CHECK(json_c_layout(s, false));
 	o = parse(s);
 	CHECK(str_is(o, "event", "bind-failed"));
 	CHECK(int_is(o, "seq", 7));
