@@ -465,11 +465,12 @@ static int finish_stdout(int ret)
  * heap, glibc's default trim threshold handed those pages back to the
  * kernel at each free and took them again, zeroed, at the next receive: a
  * `list` of 268 groups made 8 brk() calls and faulted the same pages in
- * over and over (perf in the bench VM: brk() was the largest kernel cost
- * of the process after exec).  Keep freed memory and grow the heap in
- * large steps: 3 brk() calls, and `list -j` 6 to 11% faster there in
- * every round of one VM (README, Performance).  Untouched pages of the
- * pad cost nothing; a long `watch` keeps at most 4 MiB it freed.
+ * over and over (perf in the bench VM: brk() nearly as costly as the
+ * kernel's whole dump of the groups).  Keep freed memory and grow the
+ * heap in large steps: 3 brk() calls, and `list -j` 6 to 11% faster
+ * there in every round of one VM (README, Performance).  Untouched
+ * pages of the pad cost nothing; a long `watch` keeps at most 4 MiB it
+ * freed.
  */
 static void tune_malloc(void)
 {

@@ -67,7 +67,7 @@ static bool json_c_layout(const char *s, bool pretty)
 	const char *j = json_object_to_json_string_ext(o,
 		(pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) |
 		JSON_C_TO_STRING_NOSLASHESCAPE);
-	size_t n = strlen(j);
+	size_t n = j ? strlen(j) : 0;
 	bool same = j && strlen(s) == n + 1 && !memcmp(s, j, n) && s[n] == '\n';
 
 	if (!same)
