@@ -71,7 +71,8 @@ static bool json_c_layout(const char *s, bool pretty)
 	bool same = j && strlen(s) == n + 1 && !memcmp(s, j, n) && s[n] == '\n';
 
 	if (!same)
-		fprintf(stderr, "not json-c's layout:\n%s\njson-c's:\n%s\n", s, j);
+		fprintf(stderr, "not json-c's layout:\n%s\njson-c's:\n%s\n", s,
+			j ? j : "(none)");
 	json_object_put(o);
 	return same;
 }
