@@ -568,8 +568,18 @@ static int mon_replug(int which, bool add, const char *dev)
 		/* qemu frees a deleted device once the guest ejected it */
 		sleep_ms(500);
 	}
-	if (add)
-		return wait_present(dev, true, WAIT_GONE_MS) ? 0 : -ETIMEDOUT;
+	/*
+	 * ACPI hot-plug adds the device from the kernel's hotplug workqueue:
+	 * its sysfs directory appears before device_add() has probed the
+	 * IOMMU and linked the device's group (a 6.12 run read it in between
+	 * once).  Wait for both.
+	 */
+	for (uint64_t end = now_ms() + WAIT_GONE_MS; add; sleep_ms(50)) {
+		if (dev_present(dev) && gt_dev_group(dev) >= 0)
+			return 0;
+		if (now_ms() > end)
+			return -ETIMEDOUT;
+	}
 	for (uint64_t end = now_ms() + WAIT_GONE_MS, again = now_ms() + 15000;
 	     now_ms() < end; sleep_ms(50)) {
 		if (dev_ino(dev) != ino)
