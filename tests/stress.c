@@ -574,11 +574,12 @@ static int mon_replug(int which, bool add, const char *dev)
 	 * IOMMU and linked the device's group (a 6.12 run read it in between
 	 * once).  Wait for both.
 	 */
-	for (uint64_t end = now_ms() + WAIT_GONE_MS; add; sleep_ms(50)) {
-		if (dev_present(dev) && gt_dev_group(dev) >= 0)
-			return 0;
-		if (now_ms() > end)
-			return -ETIMEDOUT;
+	if (add) {
+		for (uint64_t end = now_ms() + WAIT_GONE_MS;
+		     !(dev_present(dev) && gt_dev_group(dev) >= 0); sleep_ms(50))
+			if (now_ms() > end)
+				return -ETIMEDOUT;
+		return 0;
 	}
 	for (uint64_t end = now_ms() + WAIT_GONE_MS, again = now_ms() + 15000;
 	     now_ms() < end; sleep_ms(50)) {
