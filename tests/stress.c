@@ -94,11 +94,18 @@ static bool dev_present(const char *dev)
 	return stat(p, &st) == 0;
 }
 
+/*
+ * Wait for @dev to be gone, or back and in an IOMMU group: ACPI hot-plug
+ * adds a device from the kernel's hotplug workqueue, and its sysfs
+ * directory appears before device_add() has probed the IOMMU and linked
+ * the group (a 6.12 run read it in between once).
+ */
 static bool wait_present(const char *dev, bool present, int ms)
 {
 	uint64_t end = now_ms() + ms;
 
-	while (dev_present(dev) != present) {
+	while (present ? !(dev_present(dev) && gt_dev_group(dev) >= 0) :
+			 dev_present(dev)) {
 		if (now_ms() > end)
 			return false;
 		sleep_ms(50);
@@ -568,19 +575,8 @@ static int mon_replug(int which, bool add, const char *dev)
 		/* qemu frees a deleted device once the guest ejected it */
 		sleep_ms(500);
 	}
-	/*
-	 * ACPI hot-plug adds the device from the kernel's hotplug workqueue:
-	 * its sysfs directory appears before device_add() has probed the
-	 * IOMMU and linked the device's group (a 6.12 run read it in between
-	 * once).  Wait for both.
-	 */
-	if (add) {
-		for (uint64_t end = now_ms() + WAIT_GONE_MS;
-		     !(dev_present(dev) && gt_dev_group(dev) >= 0); sleep_ms(50))
-			if (now_ms() > end)
-				return -ETIMEDOUT;
-		return 0;
-	}
+	if (add)
+		return wait_present(dev, true, WAIT_GONE_MS) ? 0 : -ETIMEDOUT;
 	for (uint64_t end = now_ms() + WAIT_GONE_MS, again = now_ms() + 15000;
 	     now_ms() < end; sleep_ms(50)) {
 		if (dev_ino(dev) != ino)
