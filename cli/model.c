@@ -10,27 +10,9 @@
 
 void ig_group_free(struct ig_group *g)
 {
-	size_t i;
-
 	if (!g)
 		return;
-	for (i = 0; i < g->n_devices; i++) {
-		struct ig_device *d = &g->devices[i];
-
-		free(d->name);
-		free(d->bus);
-		free(d->driver);
-		free(d->last_failed_driver);
-	}
-	free(g->devices);
-	for (i = 0; i < g->owner.n_unbound; i++) {
-		free(g->owner.unbound[i].device);
-		free(g->owner.unbound[i].driver);
-	}
-	free(g->owner.unbound);
-	free(g->owner.comm);
-	free(g->owner.caller);
-	free(g->drift);
+	free(g->mem);
 	memset(g, 0, sizeof(*g));
 }
 

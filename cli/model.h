@@ -64,6 +64,8 @@ struct ig_group {
 	uint64_t generation;
 	size_t n_devices;
 	struct ig_device *devices;
+	/* nl.c's one allocation for the devices, unbound list and strings */
+	void *mem;
 };
 
 struct ig_group_list {

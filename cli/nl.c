@@ -41,8 +41,10 @@ struct req {
 	struct ig_nl *nl;
 	int (*parse)(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg);
 	void *arg;
+	uint32_t seq;		/* of the request */
 	int err;		/* 0 or negative errno */
 	bool done;
+	bool interrupted;	/* NLM_F_DUMP_INTR: the dump is to be redone */
 };
 
 static int set_errstr(struct ig_nl *nl, int err, const char *fmt, ...)
@@ -112,58 +114,194 @@ static void reset_error(struct ig_nl *nl)
 }
 
 /* ------------------------------------------------------------------ */
+/* Attributes                                                          */
+
+/*
+ * The CLI's own attribute walk.  It checks what nla_parse() with a policy
+ * checks (a known attribute at least as long as its type, strings
+ * NUL-terminated; unknown types skipped; of a repeated attribute the last
+ * one wins, unless the caller collects them all), in one pass with no call
+ * per attribute.  A listing decodes every group of the host: with libnl's
+ * nla_parse() and a strdup() per string, decoding took 3,300 instructions
+ * per group, most of what receiving a listing cost (BENCH.md).
+ */
+enum attr_kind {
+	AK_NONE,	/* not read: skipped unchecked */
+	AK_U8,
+	AK_U16,
+	AK_U32,
+	AK_U64,
+	AK_STR,
+	AK_FLAG,
+	AK_NEST,
+	AK_RAW,		/* repeated: the caller checks each one */
+	AK_MAX = AK_RAW
+};
+
+static const int attr_min_len[AK_MAX + 1] = {
+	[AK_U8] = 1, [AK_U16] = 2, [AK_U32] = 4, [AK_U64] = 8, [AK_STR] = 1,
+};
+
+#define for_each_attr(a, data, len, rem)				\
+	for ((a) = (const struct nlattr *)(data), (rem) = (len);	\
+	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&	\
+	     (a)->nla_len <= (rem);					\
+	     (rem) -= NLA_ALIGN((a)->nla_len),				\
+	     (a) = (const struct nlattr *)((const char *)(a) +		\
+					   NLA_ALIGN((a)->nla_len)))
+
+static const void *attr_data(const struct nlattr *a)
+{
+	return (const char *)a + NLA_HDRLEN;
+}
+
+static int attr_len(const struct nlattr *a)
+{
+	return a->nla_len - NLA_HDRLEN;
+}
+
+static uint8_t attr_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)attr_data(a);
+}
+
+static uint16_t attr_u16(const struct nlattr *a)
+{
+	uint16_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static uint32_t attr_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+static uint64_t attr_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, attr_data(a), sizeof(v));
+	return v;
+}
+
+/*
+ * Fill tb[0..max] from the attributes in @data as nla_parse() would, and
+ * count those of type @multi (0: none) in *n_multi.  Returns 0, or
+ * -EBADMSG if an attribute of a known kind is malformed.
+ */
+static int walk_attrs(const struct nlattr **tb, int max, const uint8_t *kinds,
+		      const void *data, int len, int multi, size_t *n_multi)
+{
+	const struct nlattr *a;
+	int rem;
+
+	memset(tb, 0, (size_t)(max + 1) * sizeof(*tb));
+	for_each_attr(a, data, len, rem) {
+		int type = a->nla_type & NLA_TYPE_MASK;
+		int kind = type <= max ? kinds[type] : AK_NONE;
+
+		if (kind == AK_NONE)
+			continue;
+		if (attr_len(a) < attr_min_len[kind] ||
+		    (kind == AK_STR &&
+		     ((const char *)attr_data(a))[attr_len(a) - 1]))
+			return -EBADMSG;
+		tb[type] = a;
+		if (multi && type == multi)
+			(*n_multi)++;
+	}
+	return 0;
+}
+
+static int walk_msg(const struct nlattr **tb, int max, const uint8_t *kinds,
+		    const struct nlmsghdr *nlh, int multi, size_t *n_multi)
+{
+	return walk_attrs(tb, max, kinds, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), multi, n_multi);
+}
+
+static int dup_str(char **dst, const struct nlattr *a)
+{
+	if (!a)
+		return 0;
+	*dst = strdup(attr_data(a));
+	return *dst ? 0 : -ENOMEM;
+}
+
+/*
+ * Copy a string attribute (checked: NUL-terminated) to *@p, which moves
+ * past it; NULL if absent.  The strings of a group go into its one
+ * allocation (ig_group.mem), sized by the message that holds them all.
+ */
+static char *put_str(char **p, const struct nlattr *a)
+{
+	char *s = *p;
+
+	if (!a)
+		return NULL;
+	memcpy(s, attr_data(a), (size_t)attr_len(a));
+	*p += attr_len(a);
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
 /* Extended ack                                                        */
 
 static void parse_ack_tlvs(struct ig_nl *nl, const struct nlmsghdr *nlh,
 			   size_t ack_len)
 {
-	static const struct nla_policy pol[NLMSGERR_ATTR_MAX + 1] = {
-		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
-		[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32 },
+	static const uint8_t kinds[NLMSGERR_ATTR_MAX + 1] = {
+		[NLMSGERR_ATTR_MSG] = AK_STR,
+		[NLMSGERR_ATTR_OFFS] = AK_U32,
 	};
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (nlh->nlmsg_len <= ack_len)
 		return;
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
-		      (struct nlattr *)((char *)nlh + ack_len),
-		      (int)(nlh->nlmsg_len - ack_len), pol) < 0)
+	if (walk_attrs(tb, NLMSGERR_ATTR_MAX, kinds, (const char *)nlh + ack_len,
+		       (int)(nlh->nlmsg_len - ack_len), 0, NULL))
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
 		snprintf(nl->extack, sizeof(nl->extack), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+			 (const char *)attr_data(tb[NLMSGERR_ATTR_MSG]));
 }
 
 /*
- * libnl 3.7 does not parse extended acks: walk the TLVs that follow the
- * struct nlmsgerr (and the echoed request unless NLM_F_CAPPED) ourselves.
- * libnl hands us the payload; the header sits right before it.
+ * NLMSG_ERROR: an ack, or the kernel's errno with, as extended ack TLVs
+ * (which libnl 3.7 does not parse), its message.  The TLVs follow the
+ * struct nlmsgerr, and the echoed request unless NLM_F_CAPPED.
  */
-static int error_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+static void reply_error(struct req *r, const struct nlmsghdr *nlh)
 {
-	struct req *r = arg;
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)e - 1;
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	size_t ack_len = NLMSG_HDRLEN + sizeof(*e);
 
-	(void)who;
-	r->err = e->error < 0 ? e->error : -EPROTO;
 	r->done = true;
+	if (nlh->nlmsg_len < ack_len) {
+		r->err = malformed(r->nl, "truncated error");
+		return;
+	}
+	if (!e->error)
+		return;
+	r->err = e->error < 0 ? e->error : -EPROTO;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
-			return NL_STOP;
+			return;
 		ack_len += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
 	}
 	parse_ack_tlvs(r->nl, nlh, ack_len);
-	return NL_STOP;
 }
 
 /* NLMSG_DONE of a dump: may carry an error (and TLVs) after the int. */
-static int finish_cb(struct nl_msg *msg, void *arg)
+static void reply_done(struct req *r, const struct nlmsghdr *nlh)
 {
-	struct req *r = arg;
-	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int e;
 
 	r->done = true;
@@ -174,34 +312,60 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 			parse_ack_tlvs(r->nl, nlh, NLMSG_LENGTH(sizeof(int)));
 		}
 	}
-	return NL_STOP;
 }
 
-static int ack_cb(struct nl_msg *msg, void *arg)
+static void reply_data(struct req *r, struct nlmsghdr *nlh)
 {
-	struct req *r = arg;
-
-	(void)msg;
-	r->done = true;
-	return NL_STOP;
-}
-
-static int valid_cb(struct nl_msg *msg, void *arg)
-{
-	struct req *r = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int err;
 
 	if (r->err)
-		return NL_SKIP;	/* drain the rest after a parse error */
+		return;		/* drain the rest after a parse error */
 	if (!genlmsg_valid_hdr(nlh, 0)) {
 		r->err = malformed(r->nl, "short generic netlink header");
-		return NL_SKIP;
+		return;
 	}
 	err = r->parse(r->nl, nlh, r->arg);
 	if (err)
 		r->err = err;
-	return NL_SKIP;
+}
+
+/*
+ * The messages of one receive, taken in place.  nl_recvmsgs() would copy
+ * each into an nl_msg of its own first: a listing is one message per
+ * group, and that copy cost 880 instructions each.  Only the kernel's
+ * replies to this request count; anything else (another sender, another
+ * sequence number: the rest of an exchange given up on) is skipped, as
+ * iproute2 does.  The messages after the end of the exchange are dropped,
+ * as nl_recvmsgs() drops them.
+ */
+static void reply_buf(struct req *r, const struct sockaddr_nl *peer,
+		      struct nlmsghdr *nlh, int len)
+{
+	if (peer->nl_pid != 0)
+		return;
+	for (; !r->done && nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+		if (nlh->nlmsg_seq != r->seq)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			r->interrupted = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_DONE:
+			reply_done(r, nlh);
+			break;
+		case NLMSG_ERROR:
+			reply_error(r, nlh);
+			break;
+		case NLMSG_OVERRUN:
+			r->err = set_errstr(r->nl, -EOVERFLOW,
+					    "netlink reported an overrun");
+			r->done = true;
+			break;
+		default:
+			reply_data(r, nlh);
+		}
+	}
 }
 
 /*
@@ -214,49 +378,31 @@ static int transact(struct ig_nl *nl, struct nl_msg *msg,
 		    void *arg)
 {
 	struct req r = { .nl = nl, .parse = parse, .arg = arg };
-	struct nl_cb *cb;
 	int ret;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &r);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &r);
-	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &r);
-
 	ret = nl_send_auto(nl->sk, msg);
+	r.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	if (ret < 0) {
-		ret = lib_err(nl, ret);
-		goto out;
-	}
-	ret = 0;
+	if (ret < 0)
+		return lib_err(nl, ret);
 	while (!r.done) {
-		int n = nl_recvmsgs(nl->sk, cb);
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		int n = nl_recv(nl->sk, &peer, &buf, NULL);
 
-		/*
-		 * An error from the kernel (error_cb returns NL_STOP, which
-		 * libnl turns into a negative libnl code) or from parsing
-		 * wins over what nl_recvmsgs() says.
-		 */
-		if (r.err)
-			break;
-		if (n == -NLE_DUMP_INTR) {
-			ret = -EINTR;
-			goto out;
-		}
-		if (n < 0) {
-			ret = lib_err(nl, n);
-			goto out;
-		}
+		if (n > 0)
+			reply_buf(&r, &peer, (struct nlmsghdr *)buf, n);
+		free(buf);
+		if (n < 0)
+			return lib_err(nl, n);
+		if (n == 0)
+			return set_errstr(nl, -EPIPE,
+					  "netlink socket closed before the reply");
 	}
-	ret = r.err;
-out:
-	nl_cb_put(cb);
-	return ret;
+	/* an error from the kernel or from parsing wins */
+	if (r.err)
+		return r.err;
+	return r.interrupted ? -EINTR : 0;
 }
 
 static struct nl_msg *new_request(struct ig_nl *nl, uint8_t cmd, int flags)
@@ -364,121 +510,100 @@ void ig_nl_close(struct ig_nl *nl)
 /* ------------------------------------------------------------------ */
 /* Parsing                                                             */
 
-static int dup_str(char **dst, struct nlattr *a)
-{
-	if (!a)
-		return 0;
-	*dst = strdup(nla_get_string(a));
-	return *dst ? 0 : -ENOMEM;
-}
+static const uint8_t owner_kinds[IOGROUP_A_OWNER_MAX + 1] = {
+	[IOGROUP_A_OWNER_KIND] = AK_U32,
+	[IOGROUP_A_OWNER_PID] = AK_U32,
+	[IOGROUP_A_OWNER_COMM] = AK_STR,
+	[IOGROUP_A_OWNER_CALLER] = AK_STR,
+	[IOGROUP_A_OWNER_SINCE] = AK_U64,
+	[IOGROUP_A_OWNER_PERSISTENT] = AK_FLAG,
+	[IOGROUP_A_OWNER_RESTORE] = AK_FLAG,
+	[IOGROUP_A_OWNER_UNBOUND] = AK_RAW,
+};
 
-static int parse_owner(struct ig_nl *nl, struct nlattr *nest,
-		       struct ig_owner *o)
+/* The owner, with @tb from walk_attrs() and room for its n_unbound. */
+static int parse_owner(struct ig_nl *nl, const struct nlattr **tb,
+		       const struct nlattr *nest, struct ig_owner *o,
+		       char **strs)
 {
-	static const struct nla_policy pol[IOGROUP_A_OWNER_MAX + 1] = {
-		[IOGROUP_A_OWNER_KIND] = { .type = NLA_U32 },
-		[IOGROUP_A_OWNER_PID] = { .type = NLA_U32 },
-		[IOGROUP_A_OWNER_COMM] = { .type = NLA_STRING },
-		[IOGROUP_A_OWNER_CALLER] = { .type = NLA_STRING },
-		[IOGROUP_A_OWNER_SINCE] = { .type = NLA_U64 },
-		[IOGROUP_A_OWNER_PERSISTENT] = { .type = NLA_FLAG },
-		[IOGROUP_A_OWNER_RESTORE] = { .type = NLA_FLAG },
-		[IOGROUP_A_OWNER_UNBOUND] = { .type = NLA_STRING },
-	};
-	struct nlattr *tb[IOGROUP_A_OWNER_MAX + 1];
-	struct nlattr *pos;
-	size_t n = 0;
-	int rem, err;
+	const struct nlattr *pos;
+	int rem;
 
-	if (nla_parse_nested(tb, IOGROUP_A_OWNER_MAX, nest, pol) < 0)
-		return malformed(nl, "owner");
 	if (tb[IOGROUP_A_OWNER_KIND])
-		o->kind = nla_get_u32(tb[IOGROUP_A_OWNER_KIND]);
+		o->kind = attr_u32(tb[IOGROUP_A_OWNER_KIND]);
 	if (tb[IOGROUP_A_OWNER_PID]) {
 		o->has_pid = true;
-		o->pid = nla_get_u32(tb[IOGROUP_A_OWNER_PID]);
+		o->pid = attr_u32(tb[IOGROUP_A_OWNER_PID]);
 	}
 	if (tb[IOGROUP_A_OWNER_SINCE]) {
 		o->has_since = true;
-		o->since_ns = nla_get_u64(tb[IOGROUP_A_OWNER_SINCE]);
+		o->since_ns = attr_u64(tb[IOGROUP_A_OWNER_SINCE]);
 	}
 	o->persistent = !!tb[IOGROUP_A_OWNER_PERSISTENT];
 	o->restore = !!tb[IOGROUP_A_OWNER_RESTORE];
-	if (dup_str(&o->comm, tb[IOGROUP_A_OWNER_COMM]) ||
-	    dup_str(&o->caller, tb[IOGROUP_A_OWNER_CALLER]))
-		return -ENOMEM;
+	o->comm = put_str(strs, tb[IOGROUP_A_OWNER_COMM]);
+	o->caller = put_str(strs, tb[IOGROUP_A_OWNER_CALLER]);
 
-	/* UNBOUND is repeated: nla_parse() validated only the last one. */
-	nla_for_each_nested(pos, nest, rem)
-		if (nla_type(pos) == IOGROUP_A_OWNER_UNBOUND)
-			n++;
-	if (!n)
-		return 0;
-	o->unbound = calloc(n, sizeof(*o->unbound));
-	if (!o->unbound)
-		return -ENOMEM;
-	nla_for_each_nested(pos, nest, rem) {
+	/* UNBOUND: "device driver" or "device", one per unbound device */
+	o->n_unbound = 0;
+	for_each_attr(pos, attr_data(nest), attr_len(nest), rem) {
 		struct ig_unbound *u;
-		const char *s, *sp;
+		char *s, *sp;
 
-		if (nla_type(pos) != IOGROUP_A_OWNER_UNBOUND)
+		if ((pos->nla_type & NLA_TYPE_MASK) != IOGROUP_A_OWNER_UNBOUND)
 			continue;
-		s = nla_data(pos);
-		if (nla_len(pos) < 1 || s[nla_len(pos) - 1] != '\0' ||
-		    !*s)
+		s = (char *)attr_data(pos);
+		if (attr_len(pos) < 1 || s[attr_len(pos) - 1] != '\0' || !*s)
 			return malformed(nl, "owner: unbound device");
 		u = &o->unbound[o->n_unbound++];
+		u->device = s = put_str(strs, pos);
 		sp = strchr(s, ' ');
-		err = -ENOMEM;
 		if (sp) {
-			u->device = strndup(s, (size_t)(sp - s));
+			*sp++ = '\0';
 			while (*sp == ' ')
 				sp++;
-			if (*sp && !(u->driver = strdup(sp)))
-				return err;
-		} else {
-			u->device = strdup(s);
+			if (*sp)
+				u->driver = sp;
 		}
-		if (!u->device)
-			return err;
 	}
 	return 0;
 }
 
-static int parse_device(struct ig_nl *nl, struct nlattr *nest,
-			struct ig_device *d)
+static int parse_device(struct ig_nl *nl, const struct nlattr *nest,
+			struct ig_device *d, char **strs)
 {
-	static const struct nla_policy pol[IOGROUP_A_DEVICE_MAX + 1] = {
-		[IOGROUP_A_DEVICE_NAME] = { .type = NLA_STRING },
-		[IOGROUP_A_DEVICE_BUS] = { .type = NLA_STRING },
-		[IOGROUP_A_DEVICE_VENDOR] = { .type = NLA_U16 },
-		[IOGROUP_A_DEVICE_DEVICE] = { .type = NLA_U16 },
-		[IOGROUP_A_DEVICE_CLASS] = { .type = NLA_U32 },
-		[IOGROUP_A_DEVICE_BRIDGE] = { .type = NLA_FLAG },
-		[IOGROUP_A_DEVICE_DRIVER] = { .type = NLA_STRING },
-		[IOGROUP_A_DEVICE_DRIVER_MANAGED_DMA] = { .type = NLA_FLAG },
-		[IOGROUP_A_DEVICE_KERNEL_DMA] = { .type = NLA_FLAG },
-		[IOGROUP_A_DEVICE_BLOCKS_VIABILITY] = { .type = NLA_FLAG },
-		[IOGROUP_A_DEVICE_LAST_ERRNO] = { .type = NLA_U32 },
-		[IOGROUP_A_DEVICE_LAST_FAILED_DRIVER] = { .type = NLA_STRING },
+	static const uint8_t kinds[IOGROUP_A_DEVICE_MAX + 1] = {
+		[IOGROUP_A_DEVICE_NAME] = AK_STR,
+		[IOGROUP_A_DEVICE_BUS] = AK_STR,
+		[IOGROUP_A_DEVICE_VENDOR] = AK_U16,
+		[IOGROUP_A_DEVICE_DEVICE] = AK_U16,
+		[IOGROUP_A_DEVICE_CLASS] = AK_U32,
+		[IOGROUP_A_DEVICE_BRIDGE] = AK_FLAG,
+		[IOGROUP_A_DEVICE_DRIVER] = AK_STR,
+		[IOGROUP_A_DEVICE_DRIVER_MANAGED_DMA] = AK_FLAG,
+		[IOGROUP_A_DEVICE_KERNEL_DMA] = AK_FLAG,
+		[IOGROUP_A_DEVICE_BLOCKS_VIABILITY] = AK_FLAG,
+		[IOGROUP_A_DEVICE_LAST_ERRNO] = AK_U32,
+		[IOGROUP_A_DEVICE_LAST_FAILED_DRIVER] = AK_STR,
 	};
-	struct nlattr *tb[IOGROUP_A_DEVICE_MAX + 1];
+	const struct nlattr *tb[IOGROUP_A_DEVICE_MAX + 1];
 
-	if (nla_parse_nested(tb, IOGROUP_A_DEVICE_MAX, nest, pol) < 0)
+	if (walk_attrs(tb, IOGROUP_A_DEVICE_MAX, kinds, attr_data(nest),
+		       attr_len(nest), 0, NULL))
 		return malformed(nl, "device");
 	if (!tb[IOGROUP_A_DEVICE_NAME])
 		return malformed(nl, "device without a name");
 	if (tb[IOGROUP_A_DEVICE_VENDOR]) {
 		d->has_vendor = true;
-		d->vendor = nla_get_u16(tb[IOGROUP_A_DEVICE_VENDOR]);
+		d->vendor = attr_u16(tb[IOGROUP_A_DEVICE_VENDOR]);
 	}
 	if (tb[IOGROUP_A_DEVICE_DEVICE]) {
 		d->has_device = true;
-		d->device = nla_get_u16(tb[IOGROUP_A_DEVICE_DEVICE]);
+		d->device = attr_u16(tb[IOGROUP_A_DEVICE_DEVICE]);
 	}
 	if (tb[IOGROUP_A_DEVICE_CLASS]) {
 		d->has_class = true;
-		d->class_code = nla_get_u32(tb[IOGROUP_A_DEVICE_CLASS]) & 0xffffff;
+		d->class_code = attr_u32(tb[IOGROUP_A_DEVICE_CLASS]) & 0xffffff;
 	}
 	d->bridge = !!tb[IOGROUP_A_DEVICE_BRIDGE];
 	d->driver_managed_dma = !!tb[IOGROUP_A_DEVICE_DRIVER_MANAGED_DMA];
@@ -486,89 +611,102 @@ static int parse_device(struct ig_nl *nl, struct nlattr *nest,
 	d->blocks_viability = !!tb[IOGROUP_A_DEVICE_BLOCKS_VIABILITY];
 	if (tb[IOGROUP_A_DEVICE_LAST_ERRNO]) {
 		d->has_last_errno = true;
-		d->last_errno = nla_get_u32(tb[IOGROUP_A_DEVICE_LAST_ERRNO]);
+		d->last_errno = attr_u32(tb[IOGROUP_A_DEVICE_LAST_ERRNO]);
 	}
-	if (dup_str(&d->name, tb[IOGROUP_A_DEVICE_NAME]) ||
-	    dup_str(&d->bus, tb[IOGROUP_A_DEVICE_BUS]) ||
-	    dup_str(&d->driver, tb[IOGROUP_A_DEVICE_DRIVER]) ||
-	    dup_str(&d->last_failed_driver,
-		    tb[IOGROUP_A_DEVICE_LAST_FAILED_DRIVER]))
-		return -ENOMEM;
+	d->name = put_str(strs, tb[IOGROUP_A_DEVICE_NAME]);
+	d->bus = put_str(strs, tb[IOGROUP_A_DEVICE_BUS]);
+	d->driver = put_str(strs, tb[IOGROUP_A_DEVICE_DRIVER]);
+	d->last_failed_driver =
+		put_str(strs, tb[IOGROUP_A_DEVICE_LAST_FAILED_DRIVER]);
 	return 0;
 }
 
 static int parse_group(struct ig_nl *nl, struct nlmsghdr *nlh,
 		       struct ig_group *g)
 {
-	static const struct nla_policy pol[IOGROUP_A_GROUP_MAX + 1] = {
-		[IOGROUP_A_GROUP_ID] = { .type = NLA_U32 },
-		[IOGROUP_A_GROUP_DEVICE_NAME] = { .type = NLA_STRING },
-		[IOGROUP_A_GROUP_DOMAIN] = { .type = NLA_U32 },
-		[IOGROUP_A_GROUP_DEFAULT_DOMAIN] = { .type = NLA_U32 },
-		[IOGROUP_A_GROUP_KERNEL_USERS] = { .type = NLA_U32 },
-		[IOGROUP_A_GROUP_OWNER] = { .type = NLA_NESTED },
-		[IOGROUP_A_GROUP_VIABLE] = { .type = NLA_U8 },
-		[IOGROUP_A_GROUP_DEVICE] = { .type = NLA_NESTED },
-		[IOGROUP_A_GROUP_KERNEL_CLAIMED] = { .type = NLA_U8 },
-		[IOGROUP_A_GROUP_DRIFT] = { .type = NLA_STRING },
-		[IOGROUP_A_GROUP_GENERATION] = { .type = NLA_U64 },
+	static const uint8_t kinds[IOGROUP_A_GROUP_MAX + 1] = {
+		[IOGROUP_A_GROUP_ID] = AK_U32,
+		[IOGROUP_A_GROUP_DEVICE_NAME] = AK_STR,
+		[IOGROUP_A_GROUP_DOMAIN] = AK_U32,
+		[IOGROUP_A_GROUP_DEFAULT_DOMAIN] = AK_U32,
+		[IOGROUP_A_GROUP_KERNEL_USERS] = AK_U32,
+		[IOGROUP_A_GROUP_OWNER] = AK_NEST,
+		[IOGROUP_A_GROUP_VIABLE] = AK_U8,
+		[IOGROUP_A_GROUP_DEVICE] = AK_NEST,
+		[IOGROUP_A_GROUP_KERNEL_CLAIMED] = AK_U8,
+		[IOGROUP_A_GROUP_DRIFT] = AK_STR,
+		[IOGROUP_A_GROUP_GENERATION] = AK_U64,
 	};
-	struct nlattr *tb[IOGROUP_A_GROUP_MAX + 1];
-	struct nlattr *pos;
-	size_t n = 0;
+	const struct nlattr *tb[IOGROUP_A_GROUP_MAX + 1];
+	const struct nlattr *otb[IOGROUP_A_OWNER_MAX + 1];
+	const struct nlattr *pos, *attrs = genlmsg_attrdata(nlmsg_data(nlh), 0);
+	int len = genlmsg_attrlen(nlmsg_data(nlh), 0);
+	size_t n_dev = 0, n_unbound = 0;
+	char *strs;
 	int rem, err;
 
 	memset(g, 0, sizeof(*g));
-	if (genlmsg_parse(nlh, 0, tb, IOGROUP_A_GROUP_MAX, pol) < 0)
+	if (walk_attrs(tb, IOGROUP_A_GROUP_MAX, kinds, attrs, len,
+		       IOGROUP_A_GROUP_DEVICE, &n_dev))
 		return malformed(nl, "group");
 	if (!tb[IOGROUP_A_GROUP_ID])
 		return malformed(nl, "group without an id");
-	g->id = nla_get_u32(tb[IOGROUP_A_GROUP_ID]);
+	if (tb[IOGROUP_A_GROUP_OWNER] &&
+	    walk_attrs(otb, IOGROUP_A_OWNER_MAX, owner_kinds,
+		       attr_data(tb[IOGROUP_A_GROUP_OWNER]),
+		       attr_len(tb[IOGROUP_A_GROUP_OWNER]),
+		       IOGROUP_A_OWNER_UNBOUND, &n_unbound))
+		return malformed(nl, "owner");
+
+	/* devices, then the owner's unbound list, then every string */
+	g->mem = malloc(n_dev * sizeof(*g->devices) +
+			n_unbound * sizeof(*g->owner.unbound) + (size_t)len);
+	if (!g->mem)
+		return -ENOMEM;
+	memset(g->mem, 0, n_dev * sizeof(*g->devices) +
+			  n_unbound * sizeof(*g->owner.unbound));
+	if (n_dev)
+		g->devices = g->mem;
+	if (n_unbound)
+		g->owner.unbound = (struct ig_unbound *)
+			((struct ig_device *)g->mem + n_dev);
+	strs = (char *)((struct ig_unbound *)
+			((struct ig_device *)g->mem + n_dev) + n_unbound);
+
+	g->id = attr_u32(tb[IOGROUP_A_GROUP_ID]);
 	if (tb[IOGROUP_A_GROUP_DOMAIN])
-		g->domain = nla_get_u32(tb[IOGROUP_A_GROUP_DOMAIN]);
+		g->domain = attr_u32(tb[IOGROUP_A_GROUP_DOMAIN]);
 	if (tb[IOGROUP_A_GROUP_DEFAULT_DOMAIN]) {
 		g->has_default_domain = true;
-		g->default_domain = nla_get_u32(tb[IOGROUP_A_GROUP_DEFAULT_DOMAIN]);
+		g->default_domain = attr_u32(tb[IOGROUP_A_GROUP_DEFAULT_DOMAIN]);
 	}
 	if (tb[IOGROUP_A_GROUP_KERNEL_USERS])
-		g->kernel_users = nla_get_u32(tb[IOGROUP_A_GROUP_KERNEL_USERS]);
+		g->kernel_users = attr_u32(tb[IOGROUP_A_GROUP_KERNEL_USERS]);
 	if (tb[IOGROUP_A_GROUP_VIABLE])
-		g->viable = !!nla_get_u8(tb[IOGROUP_A_GROUP_VIABLE]);
+		g->viable = !!attr_u8(tb[IOGROUP_A_GROUP_VIABLE]);
 	if (tb[IOGROUP_A_GROUP_KERNEL_CLAIMED]) {
 		g->has_kernel_claimed = true;
-		g->kernel_claimed = !!nla_get_u8(tb[IOGROUP_A_GROUP_KERNEL_CLAIMED]);
+		g->kernel_claimed = !!attr_u8(tb[IOGROUP_A_GROUP_KERNEL_CLAIMED]);
 	}
 	if (tb[IOGROUP_A_GROUP_GENERATION])
-		g->generation = nla_get_u64(tb[IOGROUP_A_GROUP_GENERATION]);
-	if (dup_str(&g->drift, tb[IOGROUP_A_GROUP_DRIFT]))
-		goto nomem;
+		g->generation = attr_u64(tb[IOGROUP_A_GROUP_GENERATION]);
+	g->drift = put_str(&strs, tb[IOGROUP_A_GROUP_DRIFT]);
 	if (tb[IOGROUP_A_GROUP_OWNER]) {
-		err = parse_owner(nl, tb[IOGROUP_A_GROUP_OWNER], &g->owner);
+		err = parse_owner(nl, otb, tb[IOGROUP_A_GROUP_OWNER],
+				  &g->owner, &strs);
 		if (err)
 			goto fail;
 	}
 
-	/* Devices are repeated nests: nla_parse() keeps only the last. */
-	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem)
-		if (nla_type(pos) == IOGROUP_A_GROUP_DEVICE)
-			n++;
-	if (n) {
-		g->devices = calloc(n, sizeof(*g->devices));
-		if (!g->devices)
-			goto nomem;
-	}
-	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		if (nla_type(pos) != IOGROUP_A_GROUP_DEVICE)
+	/* DEVICE is repeated: walk_attrs() counted them, kept the last */
+	for_each_attr(pos, attrs, len, rem) {
+		if ((pos->nla_type & NLA_TYPE_MASK) != IOGROUP_A_GROUP_DEVICE)
 			continue;
-		err = parse_device(nl, pos, &g->devices[g->n_devices++]);
+		err = parse_device(nl, pos, &g->devices[g->n_devices++], &strs);
 		if (err)
 			goto fail;
 	}
 	return 0;
-nomem:
-	err = -ENOMEM;
 fail:
 	ig_group_free(g);
 	return err;
@@ -692,46 +830,46 @@ int ig_nl_group_get(struct ig_nl *nl, uint32_t id, const char *devname,
 
 static int stats_one(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
 {
-	static const struct nla_policy pol[IOGROUP_A_STATS_MAX + 1] = {
-		[IOGROUP_A_STATS_PROBE_HITS] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_PROBE_BOUND] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_PROBE_FAILED] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_RELEASE_HITS] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_CLAIM_HITS] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_UNCLAIM_HITS] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_PROBE_MISSED] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_KPROBE_MISSED] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_EVENTS_SENT] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_EVENTS_DROPPED] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_RESYNCS] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_DRIFT_CHECKS] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_DRIFT_FOUND] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_DRIFT_GROUPS] = { .type = NLA_U32 },
-		[IOGROUP_A_STATS_GROUPS] = { .type = NLA_U32 },
-		[IOGROUP_A_STATS_DEVICES] = { .type = NLA_U32 },
-		[IOGROUP_A_STATS_HOOKS] = { .type = NLA_STRING },
-		[IOGROUP_A_STATS_BYTES] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_VETOES] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_CLAIMS] = { .type = NLA_U32 },
-		[IOGROUP_A_STATS_CLAIMS_TOTAL] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_AUTO_RELEASES] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_GROUP_BYTES] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_DEVICE_BYTES] = { .type = NLA_U64 },
-		[IOGROUP_A_STATS_RING_BYTES] = { .type = NLA_U64 },
+	static const uint8_t kinds[IOGROUP_A_STATS_MAX + 1] = {
+		[IOGROUP_A_STATS_PROBE_HITS] = AK_U64,
+		[IOGROUP_A_STATS_PROBE_BOUND] = AK_U64,
+		[IOGROUP_A_STATS_PROBE_FAILED] = AK_U64,
+		[IOGROUP_A_STATS_RELEASE_HITS] = AK_U64,
+		[IOGROUP_A_STATS_CLAIM_HITS] = AK_U64,
+		[IOGROUP_A_STATS_UNCLAIM_HITS] = AK_U64,
+		[IOGROUP_A_STATS_PROBE_MISSED] = AK_U64,
+		[IOGROUP_A_STATS_KPROBE_MISSED] = AK_U64,
+		[IOGROUP_A_STATS_EVENTS_SENT] = AK_U64,
+		[IOGROUP_A_STATS_EVENTS_DROPPED] = AK_U64,
+		[IOGROUP_A_STATS_RESYNCS] = AK_U64,
+		[IOGROUP_A_STATS_DRIFT_CHECKS] = AK_U64,
+		[IOGROUP_A_STATS_DRIFT_FOUND] = AK_U64,
+		[IOGROUP_A_STATS_DRIFT_GROUPS] = AK_U32,
+		[IOGROUP_A_STATS_GROUPS] = AK_U32,
+		[IOGROUP_A_STATS_DEVICES] = AK_U32,
+		[IOGROUP_A_STATS_HOOKS] = AK_STR,
+		[IOGROUP_A_STATS_BYTES] = AK_U64,
+		[IOGROUP_A_STATS_VETOES] = AK_U64,
+		[IOGROUP_A_STATS_CLAIMS] = AK_U32,
+		[IOGROUP_A_STATS_CLAIMS_TOTAL] = AK_U64,
+		[IOGROUP_A_STATS_AUTO_RELEASES] = AK_U64,
+		[IOGROUP_A_STATS_GROUP_BYTES] = AK_U64,
+		[IOGROUP_A_STATS_DEVICE_BYTES] = AK_U64,
+		[IOGROUP_A_STATS_RING_BYTES] = AK_U64,
 	};
-	struct nlattr *tb[IOGROUP_A_STATS_MAX + 1];
+	const struct nlattr *tb[IOGROUP_A_STATS_MAX + 1];
 	struct ig_stats *s = arg;
 	int i;
 
-	if (genlmsg_parse(nlh, 0, tb, IOGROUP_A_STATS_MAX, pol) < 0)
+	if (walk_msg(tb, IOGROUP_A_STATS_MAX, kinds, nlh, 0, NULL))
 		return malformed(nl, "stats");
 	for (i = 1; i <= IOGROUP_A_STATS_MAX; i++) {
 		if (!tb[i] || i == IOGROUP_A_STATS_PAD ||
 		    i == IOGROUP_A_STATS_HOOKS)
 			continue;
 		s->has[i] = true;
-		s->val[i] = pol[i].type == NLA_U32 ? nla_get_u32(tb[i])
-						   : nla_get_u64(tb[i]);
+		s->val[i] = kinds[i] == AK_U32 ? attr_u32(tb[i])
+					       : attr_u64(tb[i]);
 	}
 	free(s->hooks);
 	s->hooks = NULL;
@@ -814,27 +952,27 @@ struct watch_ctx {
 
 static int parse_event(struct nlmsghdr *nlh, struct ig_event *ev)
 {
-	static const struct nla_policy pol[IOGROUP_A_EVENT_MAX + 1] = {
-		[IOGROUP_A_EVENT_TYPE] = { .type = NLA_U32 },
-		[IOGROUP_A_EVENT_SEQ] = { .type = NLA_U64 },
-		[IOGROUP_A_EVENT_TIMESTAMP] = { .type = NLA_U64 },
-		[IOGROUP_A_EVENT_GROUP_ID] = { .type = NLA_U32 },
-		[IOGROUP_A_EVENT_DEVICE] = { .type = NLA_STRING },
-		[IOGROUP_A_EVENT_DRIVER] = { .type = NLA_STRING },
-		[IOGROUP_A_EVENT_ERRNO] = { .type = NLA_U32 },
-		[IOGROUP_A_EVENT_OWNER] = { .type = NLA_U32 },
-		[IOGROUP_A_EVENT_PID] = { .type = NLA_U32 },
-		[IOGROUP_A_EVENT_COMM] = { .type = NLA_STRING },
-		[IOGROUP_A_EVENT_DOMAIN] = { .type = NLA_U32 },
-		[IOGROUP_A_EVENT_DRIFT] = { .type = NLA_STRING },
+	static const uint8_t kinds[IOGROUP_A_EVENT_MAX + 1] = {
+		[IOGROUP_A_EVENT_TYPE] = AK_U32,
+		[IOGROUP_A_EVENT_SEQ] = AK_U64,
+		[IOGROUP_A_EVENT_TIMESTAMP] = AK_U64,
+		[IOGROUP_A_EVENT_GROUP_ID] = AK_U32,
+		[IOGROUP_A_EVENT_DEVICE] = AK_STR,
+		[IOGROUP_A_EVENT_DRIVER] = AK_STR,
+		[IOGROUP_A_EVENT_ERRNO] = AK_U32,
+		[IOGROUP_A_EVENT_OWNER] = AK_U32,
+		[IOGROUP_A_EVENT_PID] = AK_U32,
+		[IOGROUP_A_EVENT_COMM] = AK_STR,
+		[IOGROUP_A_EVENT_DOMAIN] = AK_U32,
+		[IOGROUP_A_EVENT_DRIFT] = AK_STR,
 	};
-	struct nlattr *tb[IOGROUP_A_EVENT_MAX + 1];
+	const struct nlattr *tb[IOGROUP_A_EVENT_MAX + 1];
 
 	memset(ev, 0, sizeof(*ev));
-	if (genlmsg_parse(nlh, 0, tb, IOGROUP_A_EVENT_MAX, pol) < 0 ||
+	if (walk_msg(tb, IOGROUP_A_EVENT_MAX, kinds, nlh, 0, NULL) ||
 	    !tb[IOGROUP_A_EVENT_TYPE])
 		return -EBADMSG;
-	ev->type = nla_get_u32(tb[IOGROUP_A_EVENT_TYPE]);
+	ev->type = attr_u32(tb[IOGROUP_A_EVENT_TYPE]);
 #define GET(flag, field, attr, getter)				\
 	do {							\
 		if (tb[attr]) {					\
@@ -842,13 +980,13 @@ static int parse_event(struct nlmsghdr *nlh, struct ig_event *ev)
 			ev->field = getter(tb[attr]);		\
 		}						\
 	} while (0)
-	GET(has_seq, seq, IOGROUP_A_EVENT_SEQ, nla_get_u64);
-	GET(has_timestamp, timestamp_ns, IOGROUP_A_EVENT_TIMESTAMP, nla_get_u64);
-	GET(has_group, group, IOGROUP_A_EVENT_GROUP_ID, nla_get_u32);
-	GET(has_errno, err, IOGROUP_A_EVENT_ERRNO, nla_get_u32);
-	GET(has_owner, owner, IOGROUP_A_EVENT_OWNER, nla_get_u32);
-	GET(has_pid, pid, IOGROUP_A_EVENT_PID, nla_get_u32);
-	GET(has_domain, domain, IOGROUP_A_EVENT_DOMAIN, nla_get_u32);
+	GET(has_seq, seq, IOGROUP_A_EVENT_SEQ, attr_u64);
+	GET(has_timestamp, timestamp_ns, IOGROUP_A_EVENT_TIMESTAMP, attr_u64);
+	GET(has_group, group, IOGROUP_A_EVENT_GROUP_ID, attr_u32);
+	GET(has_errno, err, IOGROUP_A_EVENT_ERRNO, attr_u32);
+	GET(has_owner, owner, IOGROUP_A_EVENT_OWNER, attr_u32);
+	GET(has_pid, pid, IOGROUP_A_EVENT_PID, attr_u32);
+	GET(has_domain, domain, IOGROUP_A_EVENT_DOMAIN, attr_u32);
 #undef GET
 	if (dup_str(&ev->device, tb[IOGROUP_A_EVENT_DEVICE]) ||
 	    dup_str(&ev->driver, tb[IOGROUP_A_EVENT_DRIVER]) ||

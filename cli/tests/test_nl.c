@@ -341,7 +341,7 @@ static void test_extack(struct ig_nl *nl)
 	h->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
 	e->error = -ENODEV;
 	e->msg.nlmsg_len = 64;		/* the original request was longer */
-	CHECK(error_cb(NULL, e, &r) == NL_STOP);
+	reply_error(&r, h);
 	CHECK(r.err == -ENODEV && r.done);
 	CHECK(!strcmp(nl->extack, "no such device"));
 
@@ -355,14 +355,15 @@ static void test_extack(struct ig_nl *nl)
 	e->error = -EINVAL;
 	e->msg.nlmsg_len = NLMSG_HDRLEN + 12;
 	r.err = 0;
-	CHECK(error_cb(NULL, e, &r) == NL_STOP);
+	reply_error(&r, h);
 	CHECK(r.err == -EINVAL);
 	CHECK(!strcmp(nl->extack, "Unknown attribute type"));
 
 	/* no TLVs flag: nothing parsed */
 	reset_error(nl);
 	h->nlmsg_flags = 0;
-	CHECK(error_cb(NULL, e, &r) == NL_STOP && !ig_nl_extack(nl));
+	reply_error(&r, h);
+	CHECK(r.done && !ig_nl_extack(nl));
 
 	/* bogus: message not NUL terminated -> ignored, no crash */
 	reset_error(nl);
@@ -374,7 +375,8 @@ static void test_extack(struct ig_nl *nl)
 	h->nlmsg_len = (uint32_t)len;
 	h->nlmsg_flags = NLM_F_CAPPED | NLM_F_ACK_TLVS;
 	e->error = -EPERM;
-	CHECK(error_cb(NULL, e, &r) == NL_STOP && r.err == -EPERM);
+	reply_error(&r, h);
+	CHECK(r.err == -EPERM);
 	CHECK(!ig_nl_extack(nl));
 
 	/* NLMSG_DONE of a failed dump, with a message */
@@ -389,7 +391,7 @@ static void test_extack(struct ig_nl *nl)
 		reset_error(nl);
 		memset(&r, 0, sizeof(r));
 		r.nl = nl;
-		CHECK(finish_cb(msg, &r) == NL_STOP);
+		reply_done(&r, nlmsg_hdr(msg));
 		CHECK(r.done && r.err == -EMSGSIZE);
 		CHECK(ig_nl_extack(nl) && !strcmp(nl->extack, "too big"));
 		nlmsg_free(msg);
@@ -399,7 +401,8 @@ static void test_extack(struct ig_nl *nl)
 		nlmsg_append(msg, &v, sizeof(v), NLMSG_ALIGNTO);
 		memset(&r, 0, sizeof(r));
 		r.nl = nl;
-		CHECK(finish_cb(msg, &r) == NL_STOP && r.done && r.err == 0);
+		reply_done(&r, nlmsg_hdr(msg));
+		CHECK(r.done && r.err == 0);
 		nlmsg_free(msg);
 	}
 }
@@ -410,6 +413,79 @@ static int count_msgs(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
 	(void)nlh;
 	(*(int *)arg)++;
 	return 0;
+}
+
+static size_t put_hdr(char *at, uint16_t type, uint16_t flags, uint32_t seq,
+		      size_t payload)
+{
+	struct nlmsghdr h = {
+		.nlmsg_len = (uint32_t)NLMSG_LENGTH(payload),
+		.nlmsg_type = type,
+		.nlmsg_flags = flags,
+		.nlmsg_seq = seq,
+	};
+
+	memcpy(at, &h, sizeof(h));
+	memset(at + NLMSG_HDRLEN, 0, NLMSG_ALIGN(payload));
+	return NLMSG_SPACE(payload);
+}
+
+/*
+ * One receive's messages, taken in place: only the kernel's replies to
+ * this request's sequence number count, NLM_F_DUMP_INTR is remembered,
+ * NOOP is skipped, and nothing after the end of the exchange is read.
+ */
+static void test_reply_buf(struct ig_nl *nl)
+{
+	union {
+		char buf[1024];
+		struct nlmsghdr align;
+	} u;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl user = { .nl_family = AF_NETLINK, .nl_pid = 4242 };
+	struct genlmsghdr gh = { .cmd = IOGROUP_CMD_GROUP_GET, .version = 1 };
+	struct req r;
+	size_t len = 0, at;
+	int n = 0;
+
+	len += put_hdr(u.buf + len, 0x20, NLM_F_MULTI, 8, sizeof(gh));	/* other seq */
+	at = len;
+	len += put_hdr(u.buf + len, 0x20, NLM_F_MULTI | NLM_F_DUMP_INTR, 7,
+		       sizeof(gh));
+	memcpy(u.buf + at + NLMSG_HDRLEN, &gh, sizeof(gh));
+	len += put_hdr(u.buf + len, NLMSG_NOOP, 0, 7, 0);
+	at = len;
+	len += put_hdr(u.buf + len, 0x20, NLM_F_MULTI, 7, sizeof(gh));
+	memcpy(u.buf + at + NLMSG_HDRLEN, &gh, sizeof(gh));
+	len += put_hdr(u.buf + len, NLMSG_DONE, NLM_F_MULTI, 7, sizeof(int));
+	at = len;
+	len += put_hdr(u.buf + len, 0x20, NLM_F_MULTI, 7, sizeof(gh));	/* after DONE */
+	memcpy(u.buf + at + NLMSG_HDRLEN, &gh, sizeof(gh));
+
+	/* from a user-space port: not a reply at all */
+	r = (struct req){ .nl = nl, .parse = count_msgs, .arg = &n, .seq = 7 };
+	reply_buf(&r, &user, &u.align, (int)len);
+	CHECK(n == 0 && !r.done && !r.interrupted && !r.err);
+
+	reply_buf(&r, &kernel, &u.align, (int)len);
+	CHECK(n == 2 && r.done && r.interrupted && !r.err);
+
+	/* a truncated error ends the exchange as malformed */
+	len = put_hdr(u.buf, NLMSG_ERROR, 0, 7, sizeof(int));
+	r = (struct req){ .nl = nl, .parse = count_msgs, .arg = &n, .seq = 7 };
+	reply_buf(&r, &kernel, &u.align, (int)len);
+	CHECK(r.done && r.err == -EBADMSG);
+
+	/* an ack, and an overrun */
+	len = put_hdr(u.buf, NLMSG_ERROR, 0, 7, sizeof(struct nlmsgerr));
+	r = (struct req){ .nl = nl, .parse = count_msgs, .arg = &n, .seq = 7 };
+	reply_buf(&r, &kernel, &u.align, (int)len);
+	CHECK(r.done && !r.err);
+	len = put_hdr(u.buf, NLMSG_OVERRUN, 0, 7, 0);
+	r = (struct req){ .nl = nl, .parse = count_msgs, .arg = &n, .seq = 7 };
+	reply_buf(&r, &kernel, &u.align, (int)len);
+	CHECK(r.done && r.err == -EOVERFLOW);
+	reset_error(nl);
 }
 
 /*
@@ -563,6 +639,7 @@ int main(void)
 	test_malformed(nl);
 	test_stats_event(nl);
 	test_extack(nl);
+	test_reply_buf(nl);
 	free(nl);
 	test_live();
 	test_watch_live();
