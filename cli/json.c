@@ -117,46 +117,50 @@ static char *jw_reserve(struct jw *w, size_t n)
 	return w->buf + w->len;
 }
 
+#define JW_MAX_KEY	256
+#define JW_MAX_INDENT	(2 * JW_MAX_DEPTH)
+
 /*
- * Separator, indentation and key before a value: a listing writes some 25
- * of them per group, so they go into the buffer in one step rather than
- * one write each (about a third of what printing a group took).
+ * Separator, indentation and key before a value, in one step: a listing
+ * writes some 25 of them per group.  Returns where the value goes, with
+ * room for @room bytes of it (at most 32); the caller moves w->len past
+ * what it writes there.
  */
-static void jw_begin(struct jw *w, const char *key)
+static char *jw_begin(struct jw *w, const char *key, size_t klen, size_t room)
 {
 	struct jw_level *l;
-	size_t klen = 0, ind;
+	size_t ind;
 	char *p;
 
 	if (!w->depth) {
 		if (key)
 			w->bad = true;
-		return;
+		return jw_reserve(w, room);
 	}
 	l = &w->level[w->depth - 1];
 	if (l->array) {
 		if (key)
 			w->bad = true;
 		key = NULL;
+		klen = 0;
 	} else if (!key) {
 		w->bad = true;
 		key = "";
 	}
 	/* keys are the CLI's own constants: nothing to escape, never long */
-	if (key)
-		klen = strlen(key);
-	ind = w->pretty ? 2 * w->depth : 0;
-	if (klen > 256) {
+	if (klen > JW_MAX_KEY) {
 		w->bad = true;		/* not one of the CLI's keys */
-		klen = 256;
+		klen = JW_MAX_KEY;
 	}
-	p = jw_reserve(w, 2 + ind + klen + 3);
+	ind = w->pretty ? 2 * w->depth : 0;
+	p = jw_reserve(w, 2 + JW_MAX_INDENT + klen + 3 + room);
 	if (l->any)
 		*p++ = ',';
 	/* in an array, the first element's newline came with the '[' */
 	if (w->pretty && (l->any || key))
 		*p++ = '\n';
-	memset(p, ' ', ind);
+	/* depth <= JW_MAX_DEPTH: a constant-size fill, then keep @ind */
+	memset(p, ' ', JW_MAX_INDENT);
 	p += ind;
 	if (key) {
 		*p++ = '"';
@@ -167,11 +171,13 @@ static void jw_begin(struct jw *w, const char *key)
 	}
 	w->len = (size_t)(p - w->buf);
 	l->any = true;
+	return p;
 }
 
-static void jw_open(struct jw *w, const char *key, bool array)
+static void jw_open(struct jw *w, const char *key, size_t klen, bool array)
 {
-	jw_begin(w, key);
+	char *p = jw_begin(w, key, klen, 2);
+
 	if (w->depth == JW_MAX_DEPTH) {
 		w->bad = true;
 		return;
@@ -179,9 +185,10 @@ static void jw_open(struct jw *w, const char *key, bool array)
 	w->level[w->depth].array = array;
 	w->level[w->depth].any = false;
 	w->depth++;
-	jw_putc(w, array ? '[' : '{');
+	*p++ = array ? '[' : '{';
 	if (array && w->pretty)
-		jw_putc(w, '\n');
+		*p++ = '\n';
+	w->len = (size_t)(p - w->buf);
 }
 
 static void jw_close(struct jw *w, bool array)
@@ -195,18 +202,18 @@ static void jw_close(struct jw *w, bool array)
 	}
 	w->depth--;
 	ind = w->pretty ? 2 * w->depth : 0;
-	p = jw_reserve(w, 2 + ind);
+	p = jw_reserve(w, 2 + JW_MAX_INDENT);
 	if (w->pretty && w->level[w->depth].any)
 		*p++ = '\n';
-	memset(p, ' ', ind);
+	memset(p, ' ', JW_MAX_INDENT);
 	p += ind;
 	*p++ = array ? ']' : '}';
 	w->len = (size_t)(p - w->buf);
 }
 
-void jw_obj_open(struct jw *w, const char *key)
+void jw_obj_open_k(struct jw *w, const char *key, size_t klen)
 {
-	jw_open(w, key, false);
+	jw_open(w, key, klen, false);
 }
 
 void jw_obj_close(struct jw *w)
@@ -214,9 +221,9 @@ void jw_obj_close(struct jw *w)
 	jw_close(w, false);
 }
 
-void jw_arr_open(struct jw *w, const char *key)
+void jw_arr_open_k(struct jw *w, const char *key, size_t klen)
 {
-	jw_open(w, key, true);
+	jw_open(w, key, klen, true);
 }
 
 void jw_arr_close(struct jw *w)
@@ -224,78 +231,87 @@ void jw_arr_close(struct jw *w)
 	jw_close(w, true);
 }
 
-void jw_strn(struct jw *w, const char *key, const char *s, size_t len)
+void jw_strn_k(struct jw *w, const char *key, size_t klen, const char *s,
+	       size_t len)
 {
-	jw_begin(w, key);
+	jw_begin(w, key, klen, 0);
 	jw_string(w, s, len);
 }
 
-void jw_str(struct jw *w, const char *key, const char *s)
+void jw_str_k(struct jw *w, const char *key, size_t klen, const char *s)
 {
-	jw_strn(w, key, s, strlen(s));
+	jw_strn_k(w, key, klen, s, strlen(s));
 }
 
-void jw_str_or_null(struct jw *w, const char *key, const char *s)
+void jw_str_or_null_k(struct jw *w, const char *key, size_t klen,
+		      const char *s)
 {
+	char *p;
+
 	if (s) {
-		jw_str(w, key, s);
+		jw_str_k(w, key, klen, s);
 		return;
 	}
-	jw_begin(w, key);
-	jw_puts(w, "null");
+	p = jw_begin(w, key, klen, 4);
+	memcpy(p, "null", 4);
+	w->len += 4;
 }
 
-static void jw_number(struct jw *w, bool neg, uint64_t v)
+/* A number, written right to left into the value's room. */
+static void jw_number(struct jw *w, const char *key, size_t klen, bool neg,
+		      uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	size_t n = neg + 1;
+	uint64_t t;
+	char *p;
 
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	p = jw_begin(w, key, klen, 21) + n;	/* "-" and 20 digits */
+	w->len += n;
 	do
 		*--p = (char)('0' + v % 10);
 	while (v /= 10);
 	if (neg)
 		*--p = '-';
-	jw_write(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-void jw_int(struct jw *w, const char *key, int64_t v)
+void jw_int_k(struct jw *w, const char *key, size_t klen, int64_t v)
 {
-	jw_begin(w, key);
 	/* -(INT64_MIN) overflows: negate as unsigned */
-	jw_number(w, v < 0, v < 0 ? -(uint64_t)v : (uint64_t)v);
+	jw_number(w, key, klen, v < 0, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
-void jw_uint(struct jw *w, const char *key, uint64_t v)
+void jw_uint_k(struct jw *w, const char *key, size_t klen, uint64_t v)
 {
-	jw_begin(w, key);
-	jw_number(w, false, v);
+	jw_number(w, key, klen, false, v);
 }
 
-void jw_bool(struct jw *w, const char *key, bool v)
+void jw_bool_k(struct jw *w, const char *key, size_t klen, bool v)
 {
-	jw_begin(w, key);
-	if (v)
-		jw_write(w, "true", 4);
-	else
-		jw_write(w, "false", 5);
+	char *p = jw_begin(w, key, klen, 5);
+
+	memcpy(p, v ? "true" : "false", 5);	/* "true" and its NUL */
+	w->len += v ? 4 : 5;
 }
 
-void jw_hex(struct jw *w, const char *key, unsigned int v,
-	    unsigned int digits)
+void jw_hex_k(struct jw *w, const char *key, size_t klen, unsigned int v,
+	      unsigned int digits)
 {
-	char buf[12], *p = buf + sizeof(buf);	/* "0x + 8 digits + " */
-	unsigned int n = 0;
+	unsigned int n = 1;
+	char *p;
 
-	*--p = '"';
-	do {
-		*--p = "0123456789abcdef"[v & 0xf];
-		v >>= 4;
+	while (n < 8 && (n < digits || v >> (4 * n)))
 		n++;
-	} while ((v || n < digits) && n < 8);
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	jw_begin(w, key);
-	jw_write(w, p, (size_t)(buf + sizeof(buf) - p));
+	p = jw_begin(w, key, klen, 12);	/* "0x + 8 digits + " */
+	w->len += n + 4;
+	*p++ = '"';
+	*p++ = '0';
+	*p++ = 'x';
+	p[n] = '"';
+	do
+		p[--n] = "0123456789abcdef"[v & 0xf];
+	while (v >>= 4, n);
 }
 
 int jw_finish(struct jw *w)
