@@ -270,7 +270,11 @@ static int iogroup_group_get_dumpit(struct sk_buff *skb,
 	/* a group alone too large for a message would loop forever */
 	if (ret && !skb->len)
 		return ret;
-	return skb->len;
+	/*
+	 * Every group is in: 0 ends the dump now, and netlink_dump() puts
+	 * NLMSG_DONE in this message rather than in one more round trip.
+	 */
+	return ret ? skb->len : 0;
 }
 
 static int iogroup_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
