@@ -51,7 +51,7 @@ static void jw_puts(struct jw *w, const char *s)
 
 void jw_init(struct jw *w, FILE *f, bool pretty)
 {
-	/* not the buffer: 4 KiB to clear for each event of a watch */
+	/* not the buffer: 32 KiB to clear for each event of a watch */
 	w->f = f;
 	w->pretty = pretty;
 	w->bad = false;

@@ -8,7 +8,7 @@
  * of the CLI, written as they are (no escaping).  Nesting deeper than
  * JW_MAX_DEPTH, or closing what is not open, is a bug of the caller:
  * jw_finish() reports it.  What is written gathers in the struct and
- * reaches the FILE at jw_finish() (or when 4 KiB gathered).
+ * reaches the FILE at jw_finish() (or when 32 KiB gathered).
  */
 #ifndef IOGROUP_CLI_JSON_H
 #define IOGROUP_CLI_JSON_H
@@ -33,7 +33,7 @@ struct jw {
 	unsigned int depth;		/* containers open */
 	struct jw_level level[JW_MAX_DEPTH];
 	size_t len;			/* bytes in buf */
-	char buf[4096];
+	char buf[32768];		/* a listing: 5 writes of 268 groups */
 };
 
 void jw_init(struct jw *w, FILE *f, bool pretty);

@@ -488,6 +488,39 @@ static void test_reply_buf(struct ig_nl *nl)
 	reset_error(nl);
 }
 
+/* nlctrl's answer: the family's id and its events group among others. */
+static void test_family(struct ig_nl *nl)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *grps, *g;
+	struct family f = { 0 };
+
+	genlmsg_put(msg, 0, 1, GENL_ID_CTRL, 0, 0, CTRL_CMD_NEWFAMILY, 2);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, IOGROUP_FAMILY_NAME);
+	nla_put_u16(msg, CTRL_ATTR_FAMILY_ID, 0x23);
+	grps = nla_nest_start(msg, CTRL_ATTR_MCAST_GROUPS);
+	g = nla_nest_start(msg, 1);
+	nla_put_u32(msg, CTRL_ATTR_MCAST_GRP_ID, 7);
+	nla_put_string(msg, CTRL_ATTR_MCAST_GRP_NAME, "other");
+	nla_nest_end(msg, g);
+	g = nla_nest_start(msg, 2);
+	nla_put_string(msg, CTRL_ATTR_MCAST_GRP_NAME, IOGROUP_MCGRP_EVENTS);
+	nla_put_u32(msg, CTRL_ATTR_MCAST_GRP_ID, 9);
+	nla_nest_end(msg, g);
+	nla_nest_end(msg, grps);
+	CHECK(family_one(nl, nlmsg_hdr(msg), &f) == 0);
+	CHECK(f.id == 0x23 && f.events == 9);
+	nlmsg_free(msg);
+
+	/* no id: refused */
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 1, GENL_ID_CTRL, 0, 0, CTRL_CMD_NEWFAMILY, 2);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, IOGROUP_FAMILY_NAME);
+	CHECK(family_one(nl, nlmsg_hdr(msg), &f) == -EBADMSG);
+	nlmsg_free(msg);
+	reset_error(nl);
+}
+
 /*
  * The transport against a family every kernel has (nlctrl): a dump, a do
  * with its ack, and a refused request with its errno and extended ack.
@@ -538,6 +571,16 @@ static void test_live(void)
 	printf("test_nl: live: bad attribute -> %s; kernel says: %s\n",
 	       ig_nl_strerror(nl, err),
 	       ig_nl_extack(nl) ? ig_nl_extack(nl) : "(nothing)");
+
+	/* nlctrl names itself: its id, by the parser of ig_nl_open() */
+	{
+		struct family f = { 0 };
+
+		msg = new_request(nl, CTRL_CMD_GETFAMILY, 0);
+		nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+		CHECK(transact(nl, msg, family_one, &f) == 0);
+		CHECK(f.id == GENL_ID_CTRL);
+	}
 
 	/* The socket still works after an error. */
 	n = 0;
@@ -640,6 +683,7 @@ int main(void)
 	test_stats_event(nl);
 	test_extack(nl);
 	test_reply_buf(nl);
+	test_family(nl);
 	free(nl);
 	test_live();
 	test_watch_live();
