@@ -41,7 +41,8 @@ void jw_init(struct jw *w, FILE *f, bool pretty);
 /*
  * The functions that take a key take its length too, through the macros
  * below: inlined, strlen() of a constant key (or 0 for NULL) folds at
- * compile time, and a listing writes some 25 keys per group.
+ * compile time, and a listing writes some 25 keys per group.  The macros
+ * use @key twice: give them a constant or a plain variable.
  */
 static inline size_t jw_klen(const char *key)
 {
