@@ -412,18 +412,24 @@ static int transact(struct ig_nl *nl, struct nl_msg *msg,
 	return r.interrupted ? -EINTR : 0;
 }
 
-static struct nl_msg *new_request(struct ig_nl *nl, uint8_t cmd, int flags)
+static struct nl_msg *genl_request(int family, uint8_t cmd, uint8_t version,
+				   int flags)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
-			 cmd, IOGROUP_FAMILY_VERSION)) {
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags,
+			 cmd, version)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+static struct nl_msg *new_request(struct ig_nl *nl, uint8_t cmd, int flags)
+{
+	return genl_request(nl->family, cmd, IOGROUP_FAMILY_VERSION, flags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -488,12 +494,11 @@ static int family_one(struct ig_nl *nl, struct nlmsghdr *nlh, void *arg)
  */
 static int resolve_family(struct ig_nl *nl, int *events)
 {
+	struct nl_msg *msg = genl_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	struct family f = { 0 };
-	struct nl_msg *msg = nlmsg_alloc();
 	int err;
 
-	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL,
-				 0, 0, CTRL_CMD_GETFAMILY, 1) ||
+	if (!msg ||
 	    nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, IOGROUP_FAMILY_NAME) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
@@ -712,7 +717,7 @@ static int parse_group(struct ig_nl *nl, struct nlmsghdr *nlh,
 	const struct nlattr *otb[IOGROUP_A_OWNER_MAX + 1];
 	const struct nlattr *pos, *attrs = genlmsg_attrdata(nlmsg_data(nlh), 0);
 	int len = genlmsg_attrlen(nlmsg_data(nlh), 0);
-	size_t n_dev = 0, n_unbound = 0;
+	size_t n_dev = 0, n_unbound = 0, head;
 	char *strs;
 	int rem, err;
 
@@ -730,19 +735,18 @@ static int parse_group(struct ig_nl *nl, struct nlmsghdr *nlh,
 		return malformed(nl, "owner");
 
 	/* devices, then the owner's unbound list, then every string */
-	g->mem = malloc(n_dev * sizeof(*g->devices) +
-			n_unbound * sizeof(*g->owner.unbound) + (size_t)len);
+	head = n_dev * sizeof(*g->devices) +
+	       n_unbound * sizeof(*g->owner.unbound);
+	g->mem = malloc(head + (size_t)len);
 	if (!g->mem)
 		return -ENOMEM;
-	memset(g->mem, 0, n_dev * sizeof(*g->devices) +
-			  n_unbound * sizeof(*g->owner.unbound));
+	memset(g->mem, 0, head);
 	if (n_dev)
 		g->devices = g->mem;
 	if (n_unbound)
-		g->owner.unbound = (struct ig_unbound *)
-			((struct ig_device *)g->mem + n_dev);
-	strs = (char *)((struct ig_unbound *)
-			((struct ig_device *)g->mem + n_dev) + n_unbound);
+		g->owner.unbound = (void *)((char *)g->mem +
+					    n_dev * sizeof(*g->devices));
+	strs = (char *)g->mem + head;
 
 	g->id = attr_u32(tb[IOGROUP_A_GROUP_ID]);
 	if (tb[IOGROUP_A_GROUP_DOMAIN])
